@@ -1,0 +1,200 @@
+"use client";
+
+import { useActionState, useEffect, useRef, useState, type ReactNode } from "react";
+import { IDLE, type FormState } from "../../form-state";
+import { logoutEverywhereAction, revokeOtherSessionsAction, revokeSessionAction } from "./actions";
+import type { DeviceView } from "./format";
+
+type FormAction = (formData: FormData) => void;
+
+/** Two-step submit: the first press asks, the second (focused for keyboard users) confirms. */
+function ConfirmSubmit({
+  label,
+  confirmLabel,
+  pending,
+  danger = false,
+}: {
+  label: string;
+  confirmLabel: string;
+  pending: boolean;
+  danger?: boolean;
+}): ReactNode {
+  const [confirming, setConfirming] = useState(false);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  const askRef = useRef<HTMLButtonElement>(null);
+  const wasConfirming = useRef(false);
+
+  useEffect(() => {
+    if (confirming) confirmRef.current?.focus();
+    if (!confirming && wasConfirming.current) askRef.current?.focus();
+    wasConfirming.current = confirming;
+  }, [confirming]);
+
+  if (!confirming) {
+    return (
+      <button
+        ref={askRef}
+        type="button"
+        className={danger ? "button danger" : "button secondary"}
+        onClick={() => setConfirming(true)}
+        disabled={pending}
+      >
+        {label}
+      </button>
+    );
+  }
+  return (
+    <span className="confirm" role="group" aria-label={confirmLabel}>
+      <button ref={confirmRef} type="submit" className="button danger" disabled={pending}>
+        {pending ? "Working…" : confirmLabel}
+      </button>
+      <button
+        type="button"
+        className="button secondary"
+        onClick={() => setConfirming(false)}
+        disabled={pending}
+      >
+        Cancel
+      </button>
+    </span>
+  );
+}
+
+function DeviceCard({
+  device,
+  revokeAction,
+  pending,
+}: {
+  device: DeviceView;
+  revokeAction: FormAction;
+  pending: boolean;
+}): ReactNode {
+  const headingId = `device-${device.id}`;
+  return (
+    <li className="device" aria-labelledby={headingId}>
+      <div className="device-head">
+        <h3 id={headingId}>{device.name}</h3>
+        {device.isCurrent ? <span className="badge">This device</span> : null}
+      </div>
+      <dl className="device-facts">
+        <div>
+          <dt>Type</dt>
+          <dd>{device.deviceType}</dd>
+        </div>
+        <div>
+          <dt>Browser</dt>
+          <dd>{device.browser}</dd>
+        </div>
+        <div>
+          <dt>Operating system</dt>
+          <dd>{device.os}</dd>
+        </div>
+        <div>
+          <dt>IP address</dt>
+          <dd>{device.ip}</dd>
+        </div>
+        <div>
+          <dt>Approximate location</dt>
+          <dd>{device.location}</dd>
+        </div>
+        <div>
+          <dt>Signed in</dt>
+          <dd>
+            <time dateTime={device.createdAtIso}>{device.createdAtLabel}</time>
+          </dd>
+        </div>
+        <div>
+          <dt>Last active</dt>
+          <dd>
+            <time dateTime={device.lastActiveAtIso} title={device.lastActiveAtIso}>
+              {device.lastActiveLabel}
+            </time>
+          </dd>
+        </div>
+      </dl>
+      {device.isCurrent ? null : (
+        <form action={revokeAction} className="device-actions">
+          <input type="hidden" name="sessionId" value={device.id} />
+          <ConfirmSubmit
+            label="Sign out"
+            confirmLabel={`Confirm sign out of ${device.name}`}
+            pending={pending}
+          />
+        </form>
+      )}
+    </li>
+  );
+}
+
+function latest(...states: FormState[]): FormState {
+  let newest: FormState = IDLE;
+  for (const state of states) {
+    if (state.status === "idle") continue;
+    if (newest.status === "idle" || state.at > newest.at) newest = state;
+  }
+  return newest;
+}
+
+export function DevicesManager({
+  devices,
+  otherCount,
+}: {
+  devices: DeviceView[];
+  otherCount: number;
+}): ReactNode {
+  const [revokeState, revokeAction, revokePending] = useActionState<FormState, FormData>(
+    revokeSessionAction,
+    IDLE,
+  );
+  const [othersState, othersAction, othersPending] = useActionState<FormState, FormData>(
+    revokeOtherSessionsAction,
+    IDLE,
+  );
+  const [everywhereState, everywhereAction, everywherePending] = useActionState<FormState, FormData>(
+    logoutEverywhereAction,
+    IDLE,
+  );
+  const result = latest(revokeState, othersState, everywhereState);
+  const pending = revokePending || othersPending || everywherePending;
+
+  return (
+    <>
+      <div role="status" aria-live="polite" className="live-region">
+        {result.status === "idle" ? null : (
+          <p className={result.status === "error" ? "form-error" : "form-success"}>{result.message}</p>
+        )}
+      </div>
+
+      <ul className="device-list" aria-label="Signed-in devices">
+        {devices.map((device) => (
+          <DeviceCard key={device.id} device={device} revokeAction={revokeAction} pending={pending} />
+        ))}
+      </ul>
+
+      {otherCount === 0 ? <p className="empty">This is the only device signed in to your account.</p> : null}
+
+      <section aria-labelledby="bulk-heading" className="bulk">
+        <h2 id="bulk-heading">Sign out in bulk</h2>
+        <div className="bulk-actions">
+          {otherCount > 0 ? (
+            <form action={othersAction}>
+              <ConfirmSubmit
+                label={`Sign out of ${otherCount} other ${otherCount === 1 ? "device" : "devices"}`}
+                confirmLabel={`Confirm sign out of ${otherCount} other ${otherCount === 1 ? "device" : "devices"}`}
+                pending={pending}
+              />
+            </form>
+          ) : null}
+          <form action={everywhereAction}>
+            <ConfirmSubmit
+              label="Sign out everywhere"
+              confirmLabel="Confirm sign out everywhere"
+              pending={pending}
+              danger
+            />
+          </form>
+        </div>
+      </section>
+    </>
+  );
+}

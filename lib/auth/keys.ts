@@ -1,0 +1,24 @@
+/**
+ * Every Redis key the starter app's accounts use, built in one place.
+ * `prefix` comes from AUTH_KEY_PREFIX (default "app:").
+ */
+
+/** `{prefix}user:{userId}`: hash with id, email, passwordHash, createdAt (ms). */
+export function userKey(prefix: string, userId: string): string {
+  return `${prefix}user:${userId}`;
+}
+
+/** `{prefix}email:{normalizedEmail}`: string holding the user id; written with SET NX so emails stay unique. */
+export function emailKey(prefix: string, normalizedEmail: string): string {
+  return `${prefix}email:${normalizedEmail}`;
+}
+
+/** `{prefix}ratelimit:login:ip` and `{prefix}ratelimit:login:account`: @upstash/ratelimit key prefixes. */
+export function loginRateLimitPrefix(prefix: string, scope: "ip" | "account"): string {
+  return `${prefix}ratelimit:login:${scope}`;
+}
+
+/** `{prefix}metrics:login_failed:{unixMinute}`: counter of failed sign-ins in that minute, expires after a day. */
+export function failedLoginBucketKey(prefix: string, unixMinute: number): string {
+  return `${prefix}metrics:login_failed:${unixMinute}`;
+}

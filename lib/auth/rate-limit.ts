@@ -1,0 +1,86 @@
+/**
+ * Sign-in throttling with @upstash/ratelimit over the session store's Redis: one sliding window per client IP,
+ * one per account (normalized email). A limiter timeout or error counts as a denial (fail closed).
+ * Also counts failed sign-ins in per-minute buckets for later metrics.
+ */
+import { Ratelimit } from "@upstash/ratelimit";
+import { createHash } from "node:crypto";
+import { authEnv } from "./env";
+import { failedLoginBucketKey, loginRateLimitPrefix } from "./keys";
+import { authRedis } from "./redis";
+
+export type LoginThrottle =
+  | { ok: true }
+  | { ok: false; reason: "throttled"; retryAfterSeconds: number }
+  | { ok: false; reason: "unavailable" };
+
+const FAILED_BUCKET_TTL_SECONDS = 24 * 60 * 60;
+
+let limiters: { ip: Ratelimit; account: Ratelimit } | undefined;
+
+function loginLimiters(): { ip: Ratelimit; account: Ratelimit } {
+  if (limiters !== undefined) return limiters;
+  const env = authEnv();
+  const redis = authRedis();
+  limiters = {
+    ip: new Ratelimit({
+      redis,
+      limiter: Ratelimit.slidingWindow(env.AUTH_LOGIN_LIMIT_PER_IP_PER_MINUTE, "1 m"),
+      prefix: loginRateLimitPrefix(env.AUTH_KEY_PREFIX, "ip"),
+      timeout: env.AUTH_REDIS_TIMEOUT_MS,
+      analytics: false,
+      ephemeralCache: false,
+    }),
+    account: new Ratelimit({
+      redis,
+      limiter: Ratelimit.slidingWindow(env.AUTH_LOGIN_LIMIT_PER_ACCOUNT, "15 m"),
+      prefix: loginRateLimitPrefix(env.AUTH_KEY_PREFIX, "account"),
+      timeout: env.AUTH_REDIS_TIMEOUT_MS,
+      analytics: false,
+      ephemeralCache: false,
+    }),
+  };
+  return limiters;
+}
+
+// Keys carry a digest, not the email itself.
+function accountIdentifier(normalizedEmail: string): string {
+  return createHash("sha256").update(normalizedEmail).digest("base64url");
+}
+
+/** Consumes one attempt from both windows. Call before any password work. */
+export async function checkLoginThrottle(input: {
+  ip: string;
+  normalizedEmail: string;
+}): Promise<LoginThrottle> {
+  const { ip, account } = loginLimiters();
+  try {
+    const results = await Promise.all([
+      ip.limit(input.ip),
+      account.limit(accountIdentifier(input.normalizedEmail)),
+    ]);
+    // On timeout the library answers success: true with reason "timeout"; we refuse instead.
+    if (results.some((result) => result.reason === "timeout")) return { ok: false, reason: "unavailable" };
+    const denied = results.filter((result) => !result.success);
+    if (denied.length === 0) return { ok: true };
+    const resetAt = Math.max(...denied.map((result) => result.reset));
+    return {
+      ok: false,
+      reason: "throttled",
+      retryAfterSeconds: Math.max(1, Math.ceil((resetAt - Date.now()) / 1000)),
+    };
+  } catch {
+    return { ok: false, reason: "unavailable" };
+  }
+}
+
+/** Best effort: a metrics write never blocks or fails a sign-in. */
+export async function recordFailedLogin(now: number = Date.now()): Promise<void> {
+  const { AUTH_KEY_PREFIX: prefix } = authEnv();
+  const key = failedLoginBucketKey(prefix, Math.floor(now / 60_000));
+  try {
+    await authRedis().pipeline().incr(key).expire(key, FAILED_BUCKET_TTL_SECONDS).exec();
+  } catch {
+    // Counting is advisory.
+  }
+}

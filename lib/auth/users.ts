@@ -1,0 +1,104 @@
+/**
+ * Users of the starter app, stored in Redis:
+ *   {prefix}user:{id}      hash  id, email, passwordHash, createdAt
+ *   {prefix}email:{email}  string → id (unique email, claimed atomically with the user hash by one Lua script)
+ * Redis failures come back as `{ ok: false, reason: "unavailable" }`, never as exceptions.
+ */
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { authEnv } from "./env";
+import { emailKey, userKey } from "./keys";
+import { authRedis } from "./redis";
+
+export type User = { id: string; email: string; passwordHash: string; createdAt: number };
+export type Unavailable = { ok: false; reason: "unavailable" };
+
+const userRecordSchema = z.object({
+  id: z.string().min(1),
+  email: z.string().min(1),
+  passwordHash: z.string().min(1),
+  createdAt: z.coerce.number().int().nonnegative(),
+});
+
+// KEYS[1] email key, KEYS[2] user key; ARGV id, email, passwordHash, createdAt.
+const CREATE_USER_SCRIPT = `
+if redis.call("SET", KEYS[1], ARGV[1], "NX") == false then
+  return 0
+end
+redis.call("HSET", KEYS[2], "id", ARGV[1], "email", ARGV[2], "passwordHash", ARGV[3], "createdAt", ARGV[4])
+return 1
+`;
+
+// KEYS[1] user key; ARGV new hash. Only updates an existing user.
+const UPDATE_PASSWORD_SCRIPT = `
+if redis.call("EXISTS", KEYS[1]) == 0 then
+  return 0
+end
+redis.call("HSET", KEYS[1], "passwordHash", ARGV[1])
+return 1
+`;
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export async function createUser(input: {
+  email: string;
+  passwordHash: string;
+}): Promise<{ ok: true; user: User } | { ok: false; reason: "email_taken" } | Unavailable> {
+  const { AUTH_KEY_PREFIX: prefix } = authEnv();
+  const user: User = {
+    id: randomUUID(),
+    email: normalizeEmail(input.email),
+    passwordHash: input.passwordHash,
+    createdAt: Date.now(),
+  };
+  try {
+    const created = await authRedis().eval(
+      CREATE_USER_SCRIPT,
+      [emailKey(prefix, user.email), userKey(prefix, user.id)],
+      [user.id, user.email, user.passwordHash, String(user.createdAt)],
+    );
+    if (Number(created) !== 1) return { ok: false, reason: "email_taken" };
+    return { ok: true, user };
+  } catch {
+    return { ok: false, reason: "unavailable" };
+  }
+}
+
+export async function getUserById(userId: string): Promise<{ ok: true; user: User | null } | Unavailable> {
+  const { AUTH_KEY_PREFIX: prefix } = authEnv();
+  try {
+    const record = await authRedis().hgetall(userKey(prefix, userId));
+    if (record === null) return { ok: true, user: null };
+    const parsed = userRecordSchema.safeParse(record);
+    return { ok: true, user: parsed.success ? parsed.data : null };
+  } catch {
+    return { ok: false, reason: "unavailable" };
+  }
+}
+
+export async function findUserByEmail(email: string): Promise<{ ok: true; user: User | null } | Unavailable> {
+  const { AUTH_KEY_PREFIX: prefix } = authEnv();
+  let userId: string | null;
+  try {
+    userId = await authRedis().get<string>(emailKey(prefix, normalizeEmail(email)));
+  } catch {
+    return { ok: false, reason: "unavailable" };
+  }
+  if (userId === null) return { ok: true, user: null };
+  return getUserById(userId);
+}
+
+export async function updatePasswordHash(
+  userId: string,
+  passwordHash: string,
+): Promise<{ ok: true; updated: boolean } | Unavailable> {
+  const { AUTH_KEY_PREFIX: prefix } = authEnv();
+  try {
+    const updated = await authRedis().eval(UPDATE_PASSWORD_SCRIPT, [userKey(prefix, userId)], [passwordHash]);
+    return { ok: true, updated: Number(updated) === 1 };
+  } catch {
+    return { ok: false, reason: "unavailable" };
+  }
+}

@@ -1,0 +1,39 @@
+import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
+import { sessionMiddleware } from "@/lib/session/next";
+
+const PROTECTED_PREFIXES = ["/devices", "/account"] as const;
+
+function isProtected(pathname: string): boolean {
+  return PROTECTED_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`));
+}
+
+const handleSession = sessionMiddleware({ isProtected, loginPath: "/login" });
+
+// Next.js refuses cross-origin Server Action posts too, but with a 500; refusing here is earlier and clearer.
+function isCrossOriginPost(req: NextRequest): boolean {
+  if (req.method !== "POST") return false;
+  const origin = req.headers.get("origin");
+  if (origin === null) return false;
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+  try {
+    return origin === "null" || new URL(origin).host !== host;
+  } catch {
+    return true;
+  }
+}
+
+export default async function middleware(req: NextRequest, event: NextFetchEvent): Promise<NextResponse> {
+  if (isCrossOriginPost(req)) {
+    return new NextResponse("Cross-origin form posts are not accepted.", {
+      status: 403,
+      headers: { "content-type": "text/plain; charset=utf-8" },
+    });
+  }
+  return handleSession(req, event);
+}
+
+export const config = {
+  matcher: [
+    "/((?!_next/static|_next/image|api/health|favicon.ico|robots.txt|.*\\.(?:png|jpg|jpeg|gif|svg|webp|ico|css|js|map|txt)$).*)",
+  ],
+};
