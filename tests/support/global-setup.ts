@@ -1,0 +1,32 @@
+/**
+ * Vitest global setup: starts one isolated stack (own redis-server on a free port, or REDIS_URL,
+ * or the embedded engine as a last resort) plus the REST server, and hands its coordinates to the
+ * test workers through `provide` (copied into `process.env` by `worker-env.ts`) and `process.env`.
+ */
+import type { TestProject } from "vitest/node";
+import { startStack } from "../../scripts/stack";
+
+export const TEST_SESSION_SECRET = "test-session-secret-0123456789-abcdefghijklmnop";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    testEnv: Record<string, string>;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const stack = await startStack();
+  const env: Record<string, string> = {
+    UPSTASH_REDIS_REST_URL: stack.restUrl,
+    UPSTASH_REDIS_REST_TOKEN: stack.restToken,
+    UPSTASH_DISABLE_TELEMETRY: "1",
+    TEST_STACK_KIND: stack.kind,
+    SESSION_SECRET: process.env.SESSION_SECRET ?? TEST_SESSION_SECRET,
+  };
+  if (stack.redisUrl !== undefined) env.TEST_REDIS_URL = stack.redisUrl;
+  Object.assign(process.env, env);
+  project.provide("testEnv", env);
+  return async (): Promise<void> => {
+    await stack.stop();
+  };
+}
