@@ -1,0 +1,154 @@
+import { expect, fillLogin, sessionCookie, signIn, signUp, test, uniqueEmail } from "./fixtures";
+
+test.describe("signing up and signing in", () => {
+  test("a new user signs up, signs in and sees this device on the devices page", async ({ page }) => {
+    const account = { email: uniqueEmail("story"), password: "correct horse battery" };
+    await signUp(page, account);
+    await expect(page.getByRole("status")).toHaveText("Your account was created. Sign in to continue.");
+
+    await signIn(page, account);
+    const devices = page.getByRole("list", { name: "Signed-in devices" }).getByRole("listitem");
+    await expect(devices, "only this browser is signed in").toHaveCount(1);
+    await expect(devices.first().getByText("This device")).toBeVisible();
+    await expect(page.getByText("This is the only device signed in to your account.")).toBeVisible();
+    await expect(page.getByRole("navigation", { name: "Main" }).getByText(account.email)).toBeVisible();
+  });
+
+  test("signing up twice with the same email is refused", async ({ page, account }) => {
+    await page.goto("/signup");
+    await page.getByLabel("Email").fill(account.email.toUpperCase());
+    await page.getByLabel("Password", { exact: true }).fill("another password 123");
+    await page.getByLabel("Confirm password").fill("another password 123");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect(page.getByRole("alert")).toHaveText("An account with this email already exists");
+    await expect(page).toHaveURL(/\/signup$/);
+  });
+
+  test("a wrong password and an unknown email get the same generic error, and the password is never echoed", async ({
+    page,
+    account,
+  }) => {
+    await page.goto("/login");
+    await fillLogin(page, { email: account.email, password: "wrong password!" });
+    await expect(page.getByRole("alert")).toHaveText("Email or password is incorrect");
+    await expect(page.getByLabel("Password"), "the password field is emptied").toHaveValue("");
+    await expect(page.getByLabel("Email"), "the email is kept for a retry").toHaveValue(account.email);
+
+    await fillLogin(page, { email: uniqueEmail("nobody"), password: "wrong password!" });
+    await expect(page.getByRole("alert")).toHaveText("Email or password is incorrect");
+    expect(await page.content(), "the password must not appear in the page").not.toContain("wrong password!");
+  });
+
+  test("invalid form input is reported per field, never a server error", async ({ page }) => {
+    await page.goto("/login");
+    await page.getByLabel("Email").fill("not-an-email");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByText("Enter a valid email address")).toBeVisible();
+    await expect(page.getByText("Enter your password")).toBeVisible();
+    await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
+  });
+
+  test("a signed-out visit to a protected page goes to sign-in and returns there afterwards", async ({
+    page,
+    account,
+  }) => {
+    await page.goto("/account");
+    await expect(page).toHaveURL(/\/login\?next=%2Faccount$/);
+    await fillLogin(page, account);
+    await expect(page).toHaveURL(/\/account$/);
+    await expect(page.getByRole("heading", { name: "Account" })).toBeVisible();
+  });
+
+  for (const evil of ["https://evil.example", "//evil.example", "/\\evil.example"]) {
+    test(`next=${evil} is ignored after sign-in`, async ({ page, account }) => {
+      await page.goto(`/login?next=${encodeURIComponent(evil)}`);
+      await fillLogin(page, account);
+      await expect(page, "an off-site next must fall back to /devices").toHaveURL(
+        /^http:\/\/[^/]+\/devices$/,
+      );
+    });
+  }
+});
+
+test.describe("the session cookie", () => {
+  test("is HttpOnly, SameSite=Lax, Secure and __Host- prefixed on the production build", async ({
+    signedInPage,
+  }) => {
+    const cookie = await sessionCookie(signedInPage.context());
+    expect(cookie.name).toBe("__Host-session");
+    expect(cookie.httpOnly, "HttpOnly").toBe(true);
+    expect(cookie.sameSite, "SameSite").toBe("Lax");
+    expect(cookie.secure, "Secure").toBe(true);
+    expect(cookie.path).toBe("/");
+    expect(cookie.domain, "__Host- cookies are host-only").not.toMatch(/^\./);
+  });
+
+  test("remember me makes the cookie outlive one without it", async ({ browser, account }) => {
+    const plain = await browser.newContext();
+    const remembered = await browser.newContext();
+    try {
+      const plainPage = await plain.newPage();
+      await signIn(plainPage, account);
+      const rememberedPage = await remembered.newPage();
+      await signIn(rememberedPage, account, { remember: true });
+
+      const now = Date.now() / 1000;
+      const shortLived = await sessionCookie(plain);
+      const longLived = await sessionCookie(remembered);
+      expect(shortLived.expires, "the cookie carries a Max-Age").toBeGreaterThan(now);
+      expect(
+        longLived.expires - shortLived.expires,
+        "remember me should last at least a day longer",
+      ).toBeGreaterThan(24 * 3600);
+    } finally {
+      await Promise.all([plain.close(), remembered.close()]);
+    }
+  });
+
+  test("gets a new value at every sign-in, and the previous value no longer works", async ({
+    browser,
+    signedInPage,
+    account,
+  }) => {
+    const before = await sessionCookie(signedInPage.context());
+    await signIn(signedInPage, account);
+    const after = await sessionCookie(signedInPage.context());
+    expect(after.value, "sign-in must rotate the cookie").not.toBe(before.value);
+
+    const replay = await browser.newContext();
+    try {
+      await replay.addCookies([before]);
+      const page = await replay.newPage();
+      await page.goto("/devices");
+      await expect(page, "the pre-login cookie must be dead").toHaveURL(/\/login\?/);
+    } finally {
+      await replay.close();
+    }
+    await signedInPage.goto("/devices");
+    await expect(signedInPage.getByText("This device")).toBeVisible();
+  });
+
+  test("a tampered or garbage cookie signs you out, never a server error", async ({
+    browser,
+    signedInPage,
+  }) => {
+    const real = await sessionCookie(signedInPage.context());
+    const flipped = `${real.value.slice(0, -2)}${real.value.endsWith("AA") ? "BB" : "AA"}`;
+    const values = [flipped, "garbage", "", "%%%", "a".repeat(3000), real.value.split("").reverse().join("")];
+    for (const value of values) {
+      const context = await browser.newContext();
+      try {
+        await context.addCookies([{ ...real, value }]);
+        const page = await context.newPage();
+        const publicResponse = await page.goto("/");
+        expect(publicResponse?.status(), `public page with cookie "${value.slice(0, 20)}"`).toBe(200);
+        const response = await page.goto("/devices");
+        expect(response?.status(), `protected page with cookie "${value.slice(0, 20)}"`).toBeLessThan(500);
+        await expect(page).toHaveURL(/\/login\?/);
+        await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+      } finally {
+        await context.close();
+      }
+    }
+  });
+});

@@ -1,0 +1,117 @@
+import { fileURLToPath } from "node:url";
+import type { Page } from "@playwright/test";
+import { expect, expectSignedOut, sessionCookie, test, USER_AGENTS } from "./fixtures";
+
+function deviceList(page: Page): ReturnType<Page["getByRole"]> {
+  return page.getByRole("list", { name: "Signed-in devices" }).getByRole("listitem");
+}
+
+function otherDevices(page: Page): ReturnType<Page["getByRole"]> {
+  return deviceList(page).filter({ hasNot: page.getByText("This device", { exact: true }) });
+}
+
+test.describe("active devices", () => {
+  test("device B signs out device A, and A is told why on its next navigation", async ({ openDevice }) => {
+    const a = await openDevice(USER_AGENTS.desktopChrome);
+    const b = await openDevice(USER_AGENTS.iphoneSafari);
+
+    await b.page.goto("/devices");
+    await expect(deviceList(b.page)).toHaveCount(2);
+    const current = deviceList(b.page).filter({ has: b.page.getByText("This device", { exact: true }) });
+    await expect(current, "B's own card is marked as this device").toHaveCount(1);
+    await expect(current.getByText("Mobile")).toBeVisible();
+    await expect(otherDevices(b.page).getByText("Desktop")).toBeVisible();
+    await expect(b.page.getByText("Last active").first()).toBeVisible();
+    await b.page.setViewportSize({ width: 1000, height: 1000 });
+    await b.page.screenshot({
+      path: fileURLToPath(new URL("../../docs/devices.png", import.meta.url)),
+      fullPage: true,
+    });
+
+    const card = otherDevices(b.page);
+    await card.getByRole("button", { name: "Sign out", exact: true }).click();
+    const confirm = card.getByRole("button", { name: /^Confirm sign out of / });
+    await expect(confirm, "the confirm step takes focus").toBeFocused();
+    await confirm.click();
+    await expect(b.page.getByRole("status")).toHaveText("Signed out of 1 device.");
+    await expect(deviceList(b.page)).toHaveCount(1);
+    await expect(b.page.getByText("This is the only device signed in to your account.")).toBeVisible();
+
+    await a.page.goto("/devices");
+    await expectSignedOut(a.page, "You were signed out from another device");
+    await expect(a.page).toHaveURL(/reason=revoked/);
+  });
+
+  test("cancelling the confirm step signs nobody out", async ({ openDevice }) => {
+    const a = await openDevice(USER_AGENTS.desktopChrome);
+    const b = await openDevice(USER_AGENTS.macFirefox);
+    const card = otherDevices(b.page);
+    await card.getByRole("button", { name: "Sign out", exact: true }).click();
+    await card.getByRole("button", { name: "Cancel" }).click();
+    await expect(card.getByRole("button", { name: "Sign out", exact: true })).toBeFocused();
+    await a.page.goto("/devices");
+    await expect(deviceList(a.page)).toHaveCount(2);
+  });
+
+  test("signing out of the other devices keeps this one", async ({ openDevice }) => {
+    const a = await openDevice(USER_AGENTS.desktopChrome);
+    const b = await openDevice(USER_AGENTS.iphoneSafari);
+    const c = await openDevice(USER_AGENTS.macFirefox);
+
+    await c.page.getByRole("button", { name: "Sign out of 2 other devices" }).click();
+    await c.page.getByRole("button", { name: "Confirm sign out of 2 other devices" }).click();
+    await expect(c.page.getByRole("status")).toHaveText("Signed out of 2 other devices.");
+    await expect(deviceList(c.page)).toHaveCount(1);
+
+    for (const other of [a, b]) {
+      await other.page.goto("/account");
+      await expectSignedOut(other.page, "You were signed out from another device");
+    }
+    await c.page.goto("/account");
+    await expect(c.page.getByRole("heading", { name: "Account" })).toBeVisible();
+  });
+
+  test("signing out everywhere ends every session, this one included", async ({ openDevice }) => {
+    const a = await openDevice(USER_AGENTS.desktopChrome);
+    const b = await openDevice(USER_AGENTS.windowsEdge);
+
+    await a.page.getByRole("button", { name: "Sign out everywhere" }).click();
+    await a.page.getByRole("button", { name: "Confirm sign out everywhere" }).click();
+    await expect(a.page).toHaveURL(/\/login\?signed_out=everywhere$/);
+    await expect(a.page.getByRole("status")).toHaveText("You signed out of every device.");
+    await expect(sessionCookie(a.context), "this browser's cookie is cleared").rejects.toThrow();
+
+    await b.page.goto("/devices");
+    await expectSignedOut(b.page, "You were signed out from another device");
+  });
+
+  test("with a cap of 3, a fourth sign-in evicts the oldest device, which is told why", async ({
+    openDevice,
+  }) => {
+    const first = await openDevice(USER_AGENTS.desktopChrome);
+    const second = await openDevice(USER_AGENTS.iphoneSafari);
+    const third = await openDevice(USER_AGENTS.macFirefox);
+    const fourth = await openDevice(USER_AGENTS.windowsEdge);
+
+    await expect(deviceList(fourth.page), "the cap keeps three sessions").toHaveCount(3);
+
+    await first.page.goto("/devices");
+    await expectSignedOut(first.page, "You signed in on too many devices; this one was signed out");
+    await expect(first.page).toHaveURL(/reason=evicted/);
+
+    for (const kept of [second, third]) {
+      await kept.page.goto("/devices");
+      await expect(kept.page.getByText("This device", { exact: true })).toBeVisible();
+    }
+  });
+
+  test("the header signs this device out", async ({ signedInPage }) => {
+    await signedInPage
+      .getByRole("navigation", { name: "Main" })
+      .getByRole("button", { name: "Sign out" })
+      .click();
+    await expect(signedInPage).toHaveURL(/\/login\?signed_out=1$/);
+    await signedInPage.goto("/devices");
+    await expect(signedInPage).toHaveURL(/\/login\?next=%2Fdevices$/);
+  });
+});

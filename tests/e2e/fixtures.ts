@@ -1,0 +1,125 @@
+/**
+ * Playwright fixtures for the user stories: `account` creates a fresh user (unique email) through the sign-up
+ * page; `signIn` and `newDevice` give real sessions in real browser contexts, each with its own user agent so
+ * the devices page can tell them apart.
+ */
+import { randomBytes } from "node:crypto";
+import {
+  expect,
+  test as base,
+  type Browser,
+  type BrowserContext,
+  type Cookie,
+  type Page,
+} from "@playwright/test";
+
+export type Account = { email: string; password: string };
+export type Device = { context: BrowserContext; page: Page };
+
+export const USER_AGENTS = {
+  desktopChrome:
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36",
+  iphoneSafari:
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+  macFirefox: "Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:128.0) Gecko/20100101 Firefox/128.0",
+  windowsEdge:
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36 Edg/130.0.0.0",
+} as const;
+
+export function uniqueEmail(label = "user"): string {
+  return `${label}-${Date.now().toString(36)}-${randomBytes(4).toString("hex")}@example.test`;
+}
+
+export async function signUp(page: Page, account: Account): Promise<void> {
+  await page.goto("/signup");
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password", { exact: true }).fill(account.password);
+  await page.getByLabel("Confirm password").fill(account.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page, "sign-up should land on the sign-in page").toHaveURL(/\/login\?registered=1$/);
+}
+
+export async function fillLogin(
+  page: Page,
+  account: Account,
+  options: { remember?: boolean } = {},
+): Promise<void> {
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password").fill(account.password);
+  if (options.remember === true) await page.getByLabel("Remember me").check();
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** Signs in from /login and waits for the devices page (the default destination). */
+export async function signIn(
+  page: Page,
+  account: Account,
+  options: { remember?: boolean } = {},
+): Promise<void> {
+  await page.goto("/login");
+  await fillLogin(page, account, options);
+  await expect(page, "a successful sign-in should land on /devices").toHaveURL(/\/devices$/);
+  await expect(page.getByRole("heading", { name: "Active devices" })).toBeVisible();
+}
+
+/** A new browser context (a separate "device") signed in as `account`. */
+export async function newDevice(
+  browser: Browser,
+  account: Account,
+  userAgent: string,
+  options: { remember?: boolean } = {},
+): Promise<Device> {
+  const context = await browser.newContext({ userAgent });
+  const page = await context.newPage();
+  await signIn(page, account, options);
+  return { context, page };
+}
+
+export async function sessionCookie(context: BrowserContext): Promise<Cookie> {
+  const cookies = await context.cookies();
+  const found = cookies.find((cookie) => cookie.name === "__Host-session" || cookie.name === "session");
+  if (found === undefined) {
+    throw new Error(`no session cookie in this context (cookies: ${cookies.map((c) => c.name).join(", ")})`);
+  }
+  return found;
+}
+
+/** Expects `page` to be on the sign-in page because it was signed out for `reason`. */
+export async function expectSignedOut(page: Page, message: string | RegExp): Promise<void> {
+  await expect(page, "a signed-out device should land on /login").toHaveURL(/\/login\?/);
+  await expect(page.getByRole("status").filter({ hasText: message })).toBeVisible();
+}
+
+type Fixtures = {
+  /** A freshly signed-up user with a unique email (not signed in anywhere yet). */
+  account: Account;
+  /** The default page, signed in as `account`. */
+  signedInPage: Page;
+  /** Opens another signed-in device for `account`; every device opened is closed after the test. */
+  openDevice: (userAgent: string, options?: { remember?: boolean }) => Promise<Device>;
+};
+
+export const test = base.extend<Fixtures>({
+  account: async ({ browser }, provide) => {
+    const account: Account = { email: uniqueEmail(), password: `pw-${randomBytes(9).toString("base64url")}` };
+    const context = await browser.newContext();
+    await signUp(await context.newPage(), account);
+    await context.close();
+    await provide(account);
+  },
+  signedInPage: async ({ page, account }, provide) => {
+    await signIn(page, account);
+    await provide(page);
+  },
+  openDevice: async ({ browser, account }, provide) => {
+    const opened: BrowserContext[] = [];
+    await provide(async (userAgent, options) => {
+      const device = await newDevice(browser, account, userAgent, options);
+      opened.push(device.context);
+      return device;
+    });
+    await Promise.all(opened.map((context) => context.close()));
+  },
+});
+
+export { expect };
