@@ -1,0 +1,291 @@
+/**
+ * Session policy and configuration.
+ *
+ * What: one validated `SessionConfig` built from three layers, lowest first: the defaults below, the `config`
+ * object you pass in code, then `SESSION_*` environment variables (so operators can tune a deployed app without a
+ * code change). zod checks the merged result; a bad value throws `session: <field>: <problem> (<how to fix>)`.
+ * Data model: every duration carries its unit; one profile (idle + absolute) feeds both the Redis TTL and the
+ * cookie Max-Age, so the cookie can never outlive the server-side session.
+ * Seam: add a field here, to `ENV` below, and read it in `sessions.ts`.
+ */
+import { z } from "zod";
+
+/** Options accepted by `createSessionKit({ config })` and `loadSessionConfig()`. Every field is optional. */
+export type SessionConfigInput = {
+  /**
+   * Current secret: seals cookies and signs the middleware hand-off. At least 32 characters.
+   * Env: `SESSION_SECRET`. Generate one with `openssl rand -base64 32`.
+   */
+  secret?: string;
+  /**
+   * Older secrets still accepted for unsealing (rotation). Env: `SESSION_SECRET_PREVIOUS`, comma-separated.
+   * @default []
+   */
+  previousSecrets?: string[];
+  /**
+   * Sign out after this long without activity. Env: `SESSION_IDLE_TIMEOUT_SECONDS`.
+   * @default 1800 (30 minutes)
+   */
+  idleTimeoutSeconds?: number;
+  /**
+   * Sign out this long after sign-in, active or not. Env: `SESSION_ABSOLUTE_LIFETIME_SECONDS`.
+   * @default 86400 (24 hours)
+   */
+  absoluteLifetimeSeconds?: number;
+  /**
+   * The "remember me" profile. Env: `SESSION_REMEMBER_IDLE_TIMEOUT_SECONDS`,
+   * `SESSION_REMEMBER_ABSOLUTE_LIFETIME_SECONDS`.
+   * @default { idleTimeoutSeconds: 604800 (7 days), absoluteLifetimeSeconds: 2592000 (30 days) }
+   */
+  rememberMe?: { idleTimeoutSeconds?: number; absoluteLifetimeSeconds?: number };
+  /**
+   * Live sessions allowed per user (1 = single device). Env: `SESSION_MAX_SESSIONS_PER_USER`.
+   * @default 3
+   */
+  maxSessionsPerUser?: number;
+  /**
+   * What a sign-in beyond the cap does: sign out the oldest session, or refuse the new one.
+   * Env: `SESSION_CAP_POLICY`.
+   * @default "evict-oldest"
+   */
+  capPolicy?: "evict-oldest" | "reject-new";
+  /**
+   * Refresh "last active" and the TTL at most this often; must be shorter than both idle timeouts.
+   * Env: `SESSION_TOUCH_INTERVAL_SECONDS`.
+   * @default 60
+   */
+  touchIntervalSeconds?: number;
+  /**
+   * Zero-round-trip window: a cookie validated less than this many seconds ago is trusted without asking Redis.
+   * A revoked session keeps working for up to this long on that device. 0 turns it off.
+   * Env: `SESSION_REVALIDATE_AFTER_SECONDS`.
+   * @default 0
+   */
+  revalidateAfterSeconds?: number;
+  /**
+   * How long a "why you were signed out" marker outlives a revoked or evicted session (never longer than the
+   * session's own absolute lifetime). Env: `SESSION_MARKER_TTL_SECONDS`.
+   * @default 86400 (24 hours)
+   */
+  markerTtlSeconds?: number;
+  /**
+   * Prefix of every Redis key (no braces: they would break the per-user hash tag). Env: `SESSION_KEY_PREFIX`.
+   * @default "session:"
+   */
+  keyPrefix?: string;
+  /**
+   * Redis request budget: a call that exceeds `timeoutMs` (all retries included) fails as "unavailable".
+   * Env: `SESSION_REDIS_TIMEOUT_MS`, `SESSION_REDIS_RETRIES`.
+   * @default { timeoutMs: 1000, retries: 1 }
+   */
+  redis?: { timeoutMs?: number; retries?: number };
+  /**
+   * Cookie base name; in secure mode it gets the `__Host-` prefix. Env: `SESSION_COOKIE_NAME`.
+   * @default "session"
+   */
+  cookieName?: string;
+  /**
+   * Secure cookie + `__Host-` prefix. Env: `SESSION_SECURE_COOKIE` ("true"/"false").
+   * @default true when NODE_ENV is "production", else false
+   */
+  secureCookie?: boolean;
+  /**
+   * Lifetime of the signed middleware-to-render hand-off header. Env: `SESSION_HANDOFF_TTL_SECONDS`.
+   * @default 30
+   */
+  handoffTtlSeconds?: number;
+};
+
+export type TimeoutProfile = { idleTimeoutSeconds: number; absoluteLifetimeSeconds: number };
+
+/** The resolved configuration. `cookieName` is the final name (with `__Host-` when secure). */
+export type SessionConfig = {
+  secret: string;
+  previousSecrets: string[];
+  idleTimeoutSeconds: number;
+  absoluteLifetimeSeconds: number;
+  rememberMe: TimeoutProfile;
+  maxSessionsPerUser: number;
+  capPolicy: "evict-oldest" | "reject-new";
+  touchIntervalSeconds: number;
+  revalidateAfterSeconds: number;
+  markerTtlSeconds: number;
+  keyPrefix: string;
+  redis: { timeoutMs: number; retries: number };
+  cookieName: string;
+  secureCookie: boolean;
+  handoffTtlSeconds: number;
+};
+
+export const SECRET_ERROR =
+  "session: SESSION_SECRET must be at least 32 characters (generate one with: openssl rand -base64 32)";
+
+const seconds = z
+  .number()
+  .int()
+  .positive()
+  .max(400 * 24 * 3600);
+
+const schema = z
+  .object({
+    secret: z.string().min(32, SECRET_ERROR),
+    previousSecrets: z.array(z.string().min(32, "each previous secret must be at least 32 characters")),
+    idleTimeoutSeconds: seconds,
+    absoluteLifetimeSeconds: seconds,
+    rememberMe: z.object({ idleTimeoutSeconds: seconds, absoluteLifetimeSeconds: seconds }),
+    maxSessionsPerUser: z.number().int().min(1).max(1000),
+    capPolicy: z.enum(["evict-oldest", "reject-new"]),
+    touchIntervalSeconds: seconds,
+    revalidateAfterSeconds: z.number().int().min(0).max(3600),
+    markerTtlSeconds: seconds,
+    keyPrefix: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[^{}\s]+$/, "must not contain braces or spaces"),
+    redis: z.object({
+      timeoutMs: z.number().int().min(1).max(60_000),
+      retries: z.number().int().min(0).max(10),
+    }),
+    cookieName: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, "use letters, digits, '_' or '-'")
+      .refine(
+        (name) => !name.startsWith("__"),
+        "give the base name; the __Host- prefix is added in secure mode",
+      ),
+    secureCookie: z.boolean(),
+    handoffTtlSeconds: z.number().int().min(1).max(300),
+  })
+  .superRefine((c, ctx) => {
+    const profiles = [
+      ["", c.idleTimeoutSeconds, c.absoluteLifetimeSeconds],
+      ["rememberMe.", c.rememberMe.idleTimeoutSeconds, c.rememberMe.absoluteLifetimeSeconds],
+    ] as const;
+    for (const [path, idle, absolute] of profiles) {
+      if (idle > absolute) {
+        ctx.addIssue({
+          code: "custom",
+          path: [`${path}idleTimeoutSeconds`],
+          message: "must not exceed the absolute lifetime",
+        });
+      }
+      // The effective idle timeout is between (idle - touch interval) and idle, so the interval must be shorter.
+      if (c.touchIntervalSeconds + c.revalidateAfterSeconds >= idle) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["touchIntervalSeconds"],
+          message: `touchIntervalSeconds + revalidateAfterSeconds must be below ${path}idleTimeoutSeconds (${idle})`,
+        });
+      }
+    }
+  });
+
+/** Environment variable → config path. */
+const ENV = {
+  SESSION_SECRET: "secret",
+  SESSION_SECRET_PREVIOUS: "previousSecrets",
+  SESSION_IDLE_TIMEOUT_SECONDS: "idleTimeoutSeconds",
+  SESSION_ABSOLUTE_LIFETIME_SECONDS: "absoluteLifetimeSeconds",
+  SESSION_REMEMBER_IDLE_TIMEOUT_SECONDS: "rememberMe.idleTimeoutSeconds",
+  SESSION_REMEMBER_ABSOLUTE_LIFETIME_SECONDS: "rememberMe.absoluteLifetimeSeconds",
+  SESSION_MAX_SESSIONS_PER_USER: "maxSessionsPerUser",
+  SESSION_CAP_POLICY: "capPolicy",
+  SESSION_TOUCH_INTERVAL_SECONDS: "touchIntervalSeconds",
+  SESSION_REVALIDATE_AFTER_SECONDS: "revalidateAfterSeconds",
+  SESSION_MARKER_TTL_SECONDS: "markerTtlSeconds",
+  SESSION_KEY_PREFIX: "keyPrefix",
+  SESSION_REDIS_TIMEOUT_MS: "redis.timeoutMs",
+  SESSION_REDIS_RETRIES: "redis.retries",
+  SESSION_COOKIE_NAME: "cookieName",
+  SESSION_SECURE_COOKIE: "secureCookie",
+  SESSION_HANDOFF_TTL_SECONDS: "handoffTtlSeconds",
+} as const;
+
+type Env = Record<string, string | undefined>;
+
+function envValue(name: keyof typeof ENV, raw: string): unknown {
+  if (name === "SESSION_SECRET_PREVIOUS") {
+    return raw
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s !== "");
+  }
+  if (name === "SESSION_SECURE_COOKIE") {
+    if (raw === "true" || raw === "1") return true;
+    if (raw === "false" || raw === "0") return false;
+    throw new Error(`session: ${name} must be "true" or "false" (got "${raw}")`);
+  }
+  if (name === "SESSION_SECRET" || name === "SESSION_CAP_POLICY" || name === "SESSION_KEY_PREFIX") return raw;
+  if (name === "SESSION_COOKIE_NAME") return raw;
+  if (!/^\d+$/.test(raw)) throw new Error(`session: ${name} must be a whole number (got "${raw}")`);
+  return Number(raw);
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const [head, tail] = path.split(".") as [string, string | undefined];
+  if (tail === undefined) {
+    target[head] = value;
+    return;
+  }
+  const inner = (target[head] ?? {}) as Record<string, unknown>;
+  target[head] = { ...inner, [tail]: value };
+}
+
+/** `process.env` where it exists (Node, Next.js Edge), else nothing (bare Edge runtimes). */
+export function processEnv(): Env {
+  return typeof process === "undefined" ? {} : process.env;
+}
+
+/**
+ * Builds and validates the configuration: defaults, then `input`, then `SESSION_*` variables from `env`.
+ * Throws `session: ...` with the fix when a value is invalid.
+ */
+export function loadSessionConfig(input: SessionConfigInput = {}, env: Env = processEnv()): SessionConfig {
+  const merged: Record<string, unknown> = {
+    previousSecrets: [],
+    idleTimeoutSeconds: 1800,
+    absoluteLifetimeSeconds: 86_400,
+    maxSessionsPerUser: 3,
+    capPolicy: "evict-oldest",
+    touchIntervalSeconds: 60,
+    revalidateAfterSeconds: 0,
+    markerTtlSeconds: 86_400,
+    keyPrefix: "session:",
+    cookieName: "session",
+    secureCookie: env.NODE_ENV === "production",
+    handoffTtlSeconds: 30,
+    ...input,
+    rememberMe: { idleTimeoutSeconds: 7 * 86_400, absoluteLifetimeSeconds: 30 * 86_400, ...input.rememberMe },
+    redis: { timeoutMs: 1000, retries: 1, ...input.redis },
+  };
+  for (const name of Object.keys(ENV) as (keyof typeof ENV)[]) {
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === "") continue;
+    setPath(merged, ENV[name], envValue(name, raw));
+  }
+
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue?.path.join(".") ?? "config";
+    if (path === "secret") throw new Error(SECRET_ERROR);
+    const envName = Object.entries(ENV).find(([, p]) => p === path)?.[0];
+    const fix = envName === undefined ? `config.${path}` : `config.${path} or ${envName}`;
+    throw new Error(`session: ${path}: ${issue?.message ?? "invalid"} (check ${fix})`);
+  }
+  const config = parsed.data;
+  // Secure mode: `__Host-` makes the browser refuse the cookie unless Secure, Path=/ and no Domain (no subdomain
+  // can set or shadow it).
+  const cookieName = config.secureCookie ? `__Host-${config.cookieName}` : config.cookieName;
+  return { ...config, cookieName };
+}
+
+/** The timeout profile a session uses. */
+export function profileFor(config: SessionConfig, remember: boolean): TimeoutProfile {
+  if (remember) return config.rememberMe;
+  return {
+    idleTimeoutSeconds: config.idleTimeoutSeconds,
+    absoluteLifetimeSeconds: config.absoluteLifetimeSeconds,
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * The session cookie: sealing, unsealing, and its attributes.
+ *
+ * What: the cookie value is an iron-session seal (AES-256-CBC + HMAC-SHA-256, Web Crypto) of the minimum the
+ * server needs to find the session: `{ u: userId, t: token }`, plus, only when the zero-round-trip window is on,
+ * a snapshot of the last validation `{ s: Session, v: validatedAt }`. A forged, truncated or foreign cookie fails
+ * the HMAC here, before any Redis call.
+ * Data model: secrets → iron password map `{ [id]: secret }`. The id of each secret is derived from the secret
+ * itself (first 24 bits of its SHA-256), so ids stay stable however you reorder SESSION_SECRET_PREVIOUS.
+ * iron-session 8's `sealData` seals with the numerically LARGEST id of the map it is given, so we seal with a map
+ * holding only the current secret and unseal with the full map.
+ * Seam: replace `sealCookie`/`unsealCookie` to use another sealing scheme; keep the payload minimal.
+ */
+import { sealData, unsealData } from "iron-session";
+import { z } from "zod";
+import type { SessionConfig } from "./config";
+import { sessionSchema } from "./record";
+import { sha256, toHex } from "./token";
+import type { Session, SessionCookie } from "./types";
+
+export type CookiePayload = { u: string; t: string; s?: Session; v?: number };
+
+const payloadSchema = z.object({
+  u: z.string().min(1).max(256),
+  t: z.string().regex(/^[A-Za-z0-9_-]{32}$/),
+  s: sessionSchema.optional(),
+  v: z.number().int().nonnegative().optional(),
+});
+
+/** Browsers drop cookies above ~4096 bytes; anything longer is not ours. */
+const MAX_COOKIE_LENGTH = 4096;
+
+export type PasswordMap = Record<string, string>;
+export type Passwords = { seal: PasswordMap; unseal: PasswordMap };
+
+async function secretId(secret: string): Promise<string> {
+  // The id travels in clear inside the seal; 24 bits of a hash of a ≥32-character secret reveal nothing usable.
+  const hex = toHex(await sha256(`lib/session:password-id:${secret}`)).slice(0, 6);
+  return String(parseInt(hex, 16) + 1);
+}
+
+/** Builds the iron-session password maps: seal with the current secret only, unseal with all of them. */
+export async function buildPasswords(
+  config: Pick<SessionConfig, "secret" | "previousSecrets">,
+): Promise<Passwords> {
+  const currentId = await secretId(config.secret);
+  const unseal: PasswordMap = { [currentId]: config.secret };
+  for (const previous of config.previousSecrets) {
+    const id = await secretId(previous);
+    if (unseal[id] === undefined) unseal[id] = previous;
+  }
+  return { seal: { [currentId]: config.secret }, unseal };
+}
+
+/** Seals a payload. `ttlSeconds` bounds the seal itself (iron checks it with the real wall clock). */
+export async function sealCookie(
+  payload: CookiePayload,
+  passwords: Passwords,
+  ttlSeconds: number,
+): Promise<string> {
+  return sealData(payload, { password: passwords.seal, ttl: Math.max(1, Math.ceil(ttlSeconds)) });
+}
+
+/** Unseals a cookie value; `null` for anything forged, truncated, expired, sealed with an unknown secret or odd. */
+export async function unsealCookie(value: string, passwords: Passwords): Promise<CookiePayload | null> {
+  if (value.length === 0 || value.length > MAX_COOKIE_LENGTH || !value.startsWith("Fe26.2*")) return null;
+  let data: unknown;
+  try {
+    // iron-session returns {} for bad HMAC/expiry but rethrows other parse errors ("Invalid expiration", ...).
+    data = await unsealData(value, { password: passwords.unseal });
+  } catch {
+    return null;
+  }
+  const parsed = payloadSchema.safeParse(data);
+  if (!parsed.success) return null;
+  const { u, t, s, v } = parsed.data;
+  return { u, t, ...(s === undefined ? {} : { s }), ...(v === undefined ? {} : { v }) };
+}
+
+/** The cookie to set. `maxAgeSeconds` comes from the same profile as the Redis TTL, so it cannot outlive it. */
+export function buildCookie(config: SessionConfig, value: string, maxAgeSeconds: number): SessionCookie {
+  return {
+    name: config.cookieName,
+    value,
+    options: {
+      // HttpOnly: page scripts (and XSS) cannot read the token. Lax: not sent on cross-site POSTs (CSRF).
+      httpOnly: true,
+      sameSite: "lax",
+      path: "/",
+      secure: config.secureCookie,
+      maxAge: Math.max(0, Math.floor(maxAgeSeconds)),
+    },
+  };
+}

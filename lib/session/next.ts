@@ -1,0 +1,159 @@
+/**
+ * Next.js glue: the only file of the kit that imports `next/*` or `react`.
+ *
+ * What: a lazy kit singleton from process.env, cookie helpers over `next/headers`, a cached `getCurrentSession()`
+ * data-access function for server components and actions, and `sessionMiddleware()` for middleware.ts (Edge)
+ * or proxy.ts (Node).
+ * Flow of a protected request: middleware strips any incoming hand-off header, validates the cookie (one GET),
+ * forwards a signed hand-off header to rendering and schedules the touch with `event.waitUntil`; rendering's
+ * `getCurrentSession()` verifies the header instead of asking Redis again. One Redis command per request.
+ * Seam: routes without middleware still work — `getCurrentSession()` falls back to Redis.
+ */
+import { cookies, headers } from "next/headers";
+import { after, NextResponse, userAgent, type NextFetchEvent, type NextRequest } from "next/server";
+import { cache } from "react";
+import { deviceFromParts } from "./device";
+import { HANDOFF_HEADER } from "./handoff";
+import { createSessionKit, type SessionKit } from "./sessions";
+import type { DeviceInfo, SessionCookie, SignedOutReason, ValidationResult } from "./types";
+
+let singleton: SessionKit | undefined;
+
+/** The app-wide kit, built on first use from process.env (throws `session: ...` if misconfigured). */
+export function getSessionKit(): SessionKit {
+  singleton ??= createSessionKit();
+  return singleton;
+}
+
+/** Device info of the current request: user agent via next/server, IP only from a trusted proxy header. */
+export function deviceFromHeaders(
+  requestHeaders: Headers,
+  options: { trustedIpHeader?: string } = {},
+): DeviceInfo {
+  const trustedIpHeader = options.trustedIpHeader ?? process.env.SESSION_TRUSTED_IP_HEADER;
+  return deviceFromParts(requestHeaders, userAgent({ headers: requestHeaders }), { trustedIpHeader });
+}
+
+export async function setSessionCookie(cookie: SessionCookie): Promise<void> {
+  (await cookies()).set(cookie.name, cookie.value, cookie.options);
+}
+
+export async function clearSessionCookie(): Promise<void> {
+  await setSessionCookie(getSessionKit().clearedCookie());
+}
+
+export async function readSessionCookie(): Promise<string | undefined> {
+  const value = (await cookies()).get(getSessionKit().config.cookieName)?.value;
+  return value === "" ? undefined : value;
+}
+
+/**
+ * The current request's session, once per render (React `cache`). Uses middleware's signed hand-off when it
+ * verifies for this exact cookie; otherwise validates via Redis and schedules the touch with `after()` when due.
+ */
+export const getCurrentSession: () => Promise<ValidationResult> = cache(
+  async (): Promise<ValidationResult> => {
+    const kit = getSessionKit();
+    const cookieValue = await readSessionCookie();
+    if (cookieValue === undefined) return { ok: false, reason: "missing" };
+    const handedOff = await kit.verifyHandoff((await headers()).get(HANDOFF_HEADER), cookieValue);
+    if (handedOff !== null) return { ok: true, session: handedOff, touchDue: false };
+    const result = await kit.validateSessionToken(cookieValue);
+    if (result.ok && result.touchDue) {
+      after(async () => {
+        await kit.touchSession(cookieValue);
+      });
+    }
+    return result;
+  },
+);
+
+/** Replaces (or removes, with `value` undefined) one cookie in a Cookie request header. */
+function rewriteCookieHeader(header: string | null, name: string, value: string | undefined): string {
+  const parts = (header ?? "")
+    .split(";")
+    .map((part) => part.trim())
+    .filter((part) => part !== "" && part.split("=")[0] !== name);
+  if (value !== undefined) parts.push(`${name}=${value}`);
+  return parts.join("; ");
+}
+
+const UNAVAILABLE_HTML = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Session store unavailable</title></head><body><main><h1>Session store unavailable</h1><p>We could not check your session right now. You are still signed in; please try again in a moment.</p></main></body></html>`;
+
+function loginRedirect(request: NextRequest, loginPath: string, reason: SignedOutReason): NextResponse {
+  const url = new URL(loginPath, request.url);
+  const next = request.nextUrl.pathname + request.nextUrl.search;
+  // Same-origin path only: "//evil.example" or "/\\evil" would be an open redirect after login.
+  if (next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\"))
+    url.searchParams.set("next", next);
+  url.searchParams.set("reason", reason);
+  return NextResponse.redirect(url);
+}
+
+/**
+ * Middleware that validates the session cookie on every request carrying one (one Redis GET), hands the verified
+ * session to rendering in a signed header, and protects the paths `isProtected` matches.
+ */
+export function sessionMiddleware(options: {
+  isProtected: (pathname: string) => boolean;
+  loginPath?: string;
+}): (request: NextRequest, event: NextFetchEvent) => Promise<NextResponse> {
+  const loginPath = options.loginPath ?? "/login";
+  return async (request, event) => {
+    const kit = getSessionKit();
+    const name = kit.config.cookieName;
+    const forwarded = new Headers(request.headers);
+    // Only this middleware may set the hand-off header: drop whatever the client sent.
+    forwarded.delete(HANDOFF_HEADER);
+    const isProtected = options.isProtected(request.nextUrl.pathname);
+    const cookieValue = request.cookies.get(name)?.value;
+
+    if (cookieValue === undefined || cookieValue === "") {
+      if (isProtected) return loginRedirect(request, loginPath, "missing");
+      return NextResponse.next({ request: { headers: forwarded } });
+    }
+
+    const result = await kit.validateSessionToken(cookieValue);
+    if (result.ok) {
+      // With the revalidate window on, rendering sees the re-sealed cookie: bind the hand-off to that value.
+      const boundValue = result.cookie?.value ?? cookieValue;
+      if (result.cookie !== undefined) {
+        forwarded.set("cookie", rewriteCookieHeader(forwarded.get("cookie"), name, boundValue));
+      }
+      forwarded.set(HANDOFF_HEADER, await kit.signHandoff(result.session, boundValue));
+      const response = NextResponse.next({ request: { headers: forwarded } });
+      if (result.cookie !== undefined) {
+        response.cookies.set(result.cookie.name, result.cookie.value, result.cookie.options);
+      }
+      if (result.touchDue) event.waitUntil(kit.touchSession(cookieValue).then(() => undefined));
+      return response;
+    }
+
+    if (result.reason === "unavailable") {
+      // Fail closed for protected pages, keep the cookie: the user is not signed out, the store is down.
+      if (isProtected) {
+        return new NextResponse(UNAVAILABLE_HTML, {
+          status: 503,
+          headers: {
+            "content-type": "text/html; charset=utf-8",
+            "retry-after": "5",
+            "cache-control": "no-store",
+          },
+        });
+      }
+      return NextResponse.next({ request: { headers: forwarded } });
+    }
+
+    // Signed out: clear the cookie, and hide it from rendering so pages do not re-check it.
+    let response: NextResponse;
+    if (isProtected) {
+      response = loginRedirect(request, loginPath, result.reason);
+    } else {
+      forwarded.set("cookie", rewriteCookieHeader(forwarded.get("cookie"), name, undefined));
+      response = NextResponse.next({ request: { headers: forwarded } });
+    }
+    const cleared = kit.clearedCookie();
+    response.cookies.set(cleared.name, cleared.value, cleared.options);
+    return response;
+  };
+}

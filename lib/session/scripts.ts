@@ -1,0 +1,218 @@
+/**
+ * Lua scripts: every multi-key change is one atomic script.
+ *
+ * What: create (+ index + cap + eviction + markers + rotation), touch, revoke-one, revoke-others, revoke-all,
+ * logout, list. Redis runs a script without interleaving any other command, so 200 concurrent sign-ins with a cap
+ * of 3 leave exactly 3 live, indexed sessions, and a touch can never resurrect a session revoked in between.
+ * Data model: see keys.ts. KEYS[] declares the index and every session key known up front; session keys read from
+ * the index are derived from ARGV[1] (the `P{U}:s:` prefix) and share the user's hash tag, so every key a script
+ * touches lives in one cluster slot. Time is ARGV `now` from the caller's clock (never Redis TIME), so tests
+ * control it and a record's own timestamps decide liveness even before Redis expires the key.
+ * No KEYS/SCAN anywhere: a user's sessions are found through the index only.
+ * Seam: scripts run through `@upstash/redis` `createScript` (EVALSHA, EVAL on NOSCRIPT); see store.ts.
+ */
+
+/** Helpers shared by the scripts (prepended to each). */
+const PRELUDE = `
+local function decode(v)
+  if not v or string.sub(v, 1, 1) ~= '{' then return nil end
+  local ok, rec = pcall(cjson.decode, v)
+  if not ok or type(rec) ~= 'table' or type(rec.expiresAt) ~= 'number' or type(rec.absoluteExpiresAt) ~= 'number' then
+    return nil
+  end
+  return rec
+end
+
+-- The live record at key, or nil. A record past its own expiry (by the caller's clock) is deleted.
+local function live(key, now)
+  local raw = redis.call('GET', key)
+  if not raw then return nil end
+  local rec = decode(raw)
+  if rec == nil then
+    if string.sub(raw, 1, 1) ~= '!' then redis.call('DEL', key) end
+    return nil
+  end
+  if rec.expiresAt <= now or rec.absoluteExpiresAt <= now then
+    redis.call('DEL', key)
+    return nil
+  end
+  return rec, raw
+end
+
+-- Live members of the index, oldest first; dead members are removed from it.
+local function prune(idx, sp, now)
+  local alive = {}
+  for _, h in ipairs(redis.call('ZRANGE', idx, 0, -1)) do
+    local rec, raw = live(sp .. h, now)
+    if rec then
+      alive[#alive + 1] = { h = h, rec = rec, raw = raw }
+    else
+      redis.call('ZREM', idx, h)
+    end
+  end
+  return alive
+end
+
+-- The index lives exactly as long as its longest-lived member.
+local function expireIndex(idx, sp, members)
+  local maxTtl = 0
+  for _, m in ipairs(members) do
+    local ttl = redis.call('PTTL', sp .. m.h)
+    if ttl > maxTtl then maxTtl = ttl end
+  end
+  if maxTtl > 0 then redis.call('PEXPIRE', idx, maxTtl) else redis.call('DEL', idx) end
+end
+
+-- Replace a session with a "why you were signed out" marker, never outliving the session's absolute lifetime.
+local function mark(idx, sp, m, reason, now, markerMs)
+  local ttl = math.min(m.rec.absoluteExpiresAt - now, markerMs)
+  if ttl >= 1 then
+    redis.call('SET', sp .. m.h, '!' .. reason, 'PX', ttl)
+  else
+    redis.call('DEL', sp .. m.h)
+  end
+  redis.call('ZREM', idx, m.h)
+end
+`;
+
+/**
+ * KEYS: [index, new session key, (replaced session key)]
+ * ARGV: [sessionPrefix, newHash, recordJson, ttlMs, now, cap, policy, revokeOthers "1"|"0", markerMs, replaceHash|""]
+ * Returns {1, evicted} or {0, 0} when policy "reject-new" refuses.
+ */
+export const CREATE_SCRIPT = `${PRELUDE}
+local idx, sp, newHash = KEYS[1], ARGV[1], ARGV[2]
+local now, cap, markerMs = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[9])
+local revokeOthers, replaceHash = ARGV[8] == '1', ARGV[10]
+local others = {}
+for _, m in ipairs(prune(idx, sp, now)) do
+  if m.h ~= replaceHash and m.h ~= newHash then others[#others + 1] = m end
+end
+local evict = 0
+if not revokeOthers and #others >= cap then
+  if ARGV[7] == 'reject-new' then return {0, 0} end
+  evict = #others - cap + 1
+end
+if replaceHash ~= '' then
+  redis.call('DEL', sp .. replaceHash)
+  redis.call('ZREM', idx, replaceHash)
+end
+local kept = {}
+for i, m in ipairs(others) do
+  if revokeOthers then
+    mark(idx, sp, m, 'password_changed', now, markerMs)
+  elseif i <= evict then
+    mark(idx, sp, m, 'evicted', now, markerMs)
+  else
+    kept[#kept + 1] = m
+  end
+end
+redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
+redis.call('ZADD', idx, now, newHash)
+kept[#kept + 1] = { h = newHash }
+expireIndex(idx, sp, kept)
+return {1, evict}
+`;
+
+/**
+ * KEYS: [session key, index]
+ * ARGV: [now, idleMs, rememberIdleMs, touchIntervalMs]
+ * Returns 1 when touched, 0 when not due or the session is gone/revoked (never recreates it).
+ */
+export const TOUCH_SCRIPT = `${PRELUDE}
+local now = tonumber(ARGV[1])
+local rec = live(KEYS[1], now)
+if rec == nil then return 0 end
+if type(rec.lastActiveAt) ~= 'number' or now - rec.lastActiveAt < tonumber(ARGV[4]) then return 0 end
+local idle = tonumber(ARGV[2])
+if rec.remember == true then idle = tonumber(ARGV[3]) end
+local expiresAt = math.min(now + idle, rec.absoluteExpiresAt)
+rec.lastActiveAt = now
+rec.expiresAt = expiresAt
+redis.call('SET', KEYS[1], cjson.encode(rec), 'PX', expiresAt - now)
+if redis.call('PTTL', KEYS[2]) < expiresAt - now then redis.call('PEXPIRE', KEYS[2], expiresAt - now) end
+return 1
+`;
+
+/**
+ * KEYS: [index]
+ * ARGV: [sessionPrefix, publicId, reason, now, markerMs]
+ * Returns 1 when a session of this user had that public id, else 0. Only this user's index is searched.
+ */
+export const REVOKE_ONE_SCRIPT = `${PRELUDE}
+local idx, sp, now, markerMs = KEYS[1], ARGV[1], tonumber(ARGV[4]), tonumber(ARGV[5])
+local revoked, kept = 0, {}
+for _, m in ipairs(prune(idx, sp, now)) do
+  if m.rec.id == ARGV[2] then
+    mark(idx, sp, m, ARGV[3], now, markerMs)
+    revoked = 1
+  else
+    kept[#kept + 1] = m
+  end
+end
+expireIndex(idx, sp, kept)
+return revoked
+`;
+
+/**
+ * KEYS: [index, current session key]
+ * ARGV: [sessionPrefix, currentHash, now, markerMs]
+ * Returns how many other sessions were revoked (reason "revoked").
+ */
+export const REVOKE_OTHERS_SCRIPT = `${PRELUDE}
+local idx, sp, now, markerMs = KEYS[1], ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4])
+local revoked, kept = 0, {}
+for _, m in ipairs(prune(idx, sp, now)) do
+  if m.h == ARGV[2] then
+    kept[#kept + 1] = m
+  else
+    mark(idx, sp, m, 'revoked', now, markerMs)
+    revoked = revoked + 1
+  end
+end
+expireIndex(idx, sp, kept)
+return revoked
+`;
+
+/**
+ * KEYS: [index]
+ * ARGV: [sessionPrefix, reason, now, markerMs]
+ * Returns how many sessions were revoked.
+ */
+export const REVOKE_ALL_SCRIPT = `${PRELUDE}
+local idx, sp, now, markerMs = KEYS[1], ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4])
+local revoked = 0
+for _, m in ipairs(prune(idx, sp, now)) do
+  mark(idx, sp, m, ARGV[2], now, markerMs)
+  revoked = revoked + 1
+end
+redis.call('DEL', idx)
+return revoked
+`;
+
+/**
+ * Sign out this device: no marker (the user asked for it).
+ * KEYS: [index, session key]
+ * ARGV: [sessionPrefix, hash, now]
+ */
+export const LOGOUT_SCRIPT = `${PRELUDE}
+local idx, sp = KEYS[1], ARGV[1]
+redis.call('DEL', KEYS[2])
+redis.call('ZREM', idx, ARGV[2])
+expireIndex(idx, sp, prune(idx, sp, tonumber(ARGV[3])))
+return 1
+`;
+
+/**
+ * KEYS: [index]
+ * ARGV: [sessionPrefix, now]
+ * Returns the raw JSON of every live session (pruning the index on the way).
+ */
+export const LIST_SCRIPT = `${PRELUDE}
+local idx, sp = KEYS[1], ARGV[1]
+local alive = prune(idx, sp, tonumber(ARGV[2]))
+expireIndex(idx, sp, alive)
+local out = {}
+for _, m in ipairs(alive) do out[#out + 1] = m.raw end
+return out
+`;

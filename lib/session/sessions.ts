@@ -1,0 +1,347 @@
+/**
+ * The session operations: create, validate, touch, list, revoke.
+ *
+ * What: `createSessionKit()` wires config, cookie sealing, the Redis store and the hand-off signer into the
+ * verb-named functions your app calls. Expected outcomes are values (`{ ok: false, reason }`); a store error is
+ * `reason: "unavailable"`, never a sign-out; misuse (empty user id, bad config) throws `session: ...`.
+ * Cost per call (Redis commands): validate 1 (GET) — 0 inside the optional revalidate window; touch 1 script
+ * (at most once per touchIntervalSeconds per session); create 1 script (+1 when replacing another user's cookie);
+ * list / revoke-one / revoke-others / revoke-all / logout 1 script each.
+ * Seam: `now` (an injectable clock, ms) and `redis` (any @upstash/redis client) are the two things to swap.
+ */
+import type { Redis } from "@upstash/redis";
+import {
+  loadSessionConfig,
+  processEnv,
+  profileFor,
+  type SessionConfig,
+  type SessionConfigInput,
+} from "./config";
+import {
+  buildCookie,
+  buildPasswords,
+  sealCookie,
+  unsealCookie,
+  type CookiePayload,
+  type Passwords,
+} from "./cookie";
+import { normalizeDevice } from "./device";
+import { createHandoffSigner } from "./handoff";
+import { userKeys } from "./keys";
+import { decodeStoredValue, encodeSession } from "./record";
+import {
+  CREATE_SCRIPT,
+  LIST_SCRIPT,
+  LOGOUT_SCRIPT,
+  REVOKE_ALL_SCRIPT,
+  REVOKE_ONE_SCRIPT,
+  REVOKE_OTHERS_SCRIPT,
+  TOUCH_SCRIPT,
+} from "./scripts";
+import { attempt, createStore, createStoreClient } from "./store";
+import { generatePublicId, generateSessionToken, hashSessionToken, isPublicId } from "./token";
+import type {
+  CreateSessionInput,
+  CreateSessionResult,
+  HealthResult,
+  ListSessionsResult,
+  RevokeManyResult,
+  RevokeSessionResult,
+  Session,
+  SessionCookie,
+  TouchResult,
+  ValidationResult,
+} from "./types";
+
+export type SessionKitOptions = {
+  /** Policy overrides; `SESSION_*` environment variables override these (see config.ts). */
+  config?: SessionConfigInput;
+  /** Your own client; default: one built from UPSTASH_REDIS_REST_URL/TOKEN with timeout, retries, no telemetry. */
+  redis?: Redis;
+  /** Where to read `SESSION_*` and `UPSTASH_*` from. @default process.env */
+  env?: Record<string, string | undefined>;
+  /** Clock in epoch milliseconds; tests inject a fake one. @default Date.now */
+  now?: () => number;
+};
+
+export interface SessionKit {
+  config: SessionConfig;
+  createSession(input: CreateSessionInput): Promise<CreateSessionResult>;
+  validateSessionToken(cookieValue: string | undefined): Promise<ValidationResult>;
+  touchSession(cookieValue: string): Promise<TouchResult>;
+  /** Validate, and run the touch right away when due (for callers without `waitUntil`/`after`). */
+  validateAndTouchSession(cookieValue: string | undefined): Promise<ValidationResult>;
+  listUserSessions(userId: string): Promise<ListSessionsResult>;
+  revokeSession(userId: string, sessionId: string, reason?: "revoked"): Promise<RevokeSessionResult>;
+  revokeOtherSessions(userId: string, currentCookieValue: string): Promise<RevokeManyResult>;
+  revokeUserSessions(userId: string, reason?: "revoked" | "password_changed"): Promise<RevokeManyResult>;
+  revokeCurrentSession(cookieValue: string): Promise<{ ok: true } | { ok: false; reason: "unavailable" }>;
+  clearedCookie(): SessionCookie;
+  checkHealth(): Promise<HealthResult>;
+  /** Signs the middleware → render hand-off header for a session validated with this exact cookie value. */
+  signHandoff(session: Session, cookieValue: string): Promise<string>;
+  /** The session in a hand-off header, or null unless signature, expiry and cookie binding all hold. */
+  verifyHandoff(header: string | null | undefined, cookieValue: string | undefined): Promise<Session | null>;
+}
+
+const UNAVAILABLE = { ok: false, reason: "unavailable" } as const;
+
+function assertUserId(userId: unknown, operation: string): asserts userId is string {
+  if (typeof userId !== "string" || userId === "" || userId.length > 256) {
+    throw new Error(`session: ${operation} needs a userId string of 1-256 characters`);
+  }
+}
+
+export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
+  const env = options.env ?? processEnv();
+  const config = loadSessionConfig(options.config, env);
+  const now = options.now ?? Date.now;
+  const store = createStore(options.redis ?? createStoreClient(config, env));
+  const handoff = createHandoffSigner(config.secret, config.handoffTtlSeconds, now);
+  const markerMs = String(config.markerTtlSeconds * 1000);
+  const windowMs = config.revalidateAfterSeconds * 1000;
+
+  let passwords: Promise<Passwords> | undefined;
+  const getPasswords = (): Promise<Passwords> => (passwords ??= buildPasswords(config));
+
+  const unseal = async (cookieValue: string | undefined): Promise<CookiePayload | null> => {
+    if (cookieValue === undefined || cookieValue === "") return null;
+    return unsealCookie(cookieValue, await getPasswords());
+  };
+
+  /** Cookie for a session; with the revalidate window on, it carries the validated snapshot. */
+  const issueCookie = async (token: string, session: Session, at: number): Promise<SessionCookie> => {
+    const payload: CookiePayload = { u: session.userId, t: token };
+    if (windowMs > 0) {
+      payload.s = session;
+      payload.v = at;
+    }
+    const lifetimeSeconds = (session.absoluteExpiresAt - at) / 1000;
+    const value = await sealCookie(payload, await getPasswords(), lifetimeSeconds);
+    return buildCookie(config, value, lifetimeSeconds);
+  };
+
+  const kit: SessionKit = {
+    config,
+
+    async createSession(input) {
+      assertUserId(input.userId, "createSession");
+      const remember = input.remember === true;
+      const profile = profileFor(config, remember);
+      const at = now();
+      const token = generateSessionToken();
+      const hash = await hashSessionToken(token);
+      const absoluteExpiresAt = at + profile.absoluteLifetimeSeconds * 1000;
+      const session: Session = {
+        id: generatePublicId(),
+        userId: input.userId,
+        createdAt: at,
+        lastActiveAt: at,
+        expiresAt: Math.min(at + profile.idleTimeoutSeconds * 1000, absoluteExpiresAt),
+        absoluteExpiresAt,
+        remember,
+        device: normalizeDevice(input.device),
+      };
+
+      // The browser's previous session is revoked in the same script when it belongs to this user; another
+      // user's session lives in another hash slot, so it is signed out first, separately.
+      let replaceHash = "";
+      const previous = await unseal(input.replaceCookie);
+      if (previous !== null && previous.u === input.userId) {
+        replaceHash = await hashSessionToken(previous.t);
+      } else if (previous !== null && input.replaceCookie !== undefined) {
+        const loggedOut = await kit.revokeCurrentSession(input.replaceCookie);
+        if (!loggedOut.ok) return UNAVAILABLE;
+      }
+
+      const keys = userKeys(config.keyPrefix, input.userId);
+      const scriptKeys = [keys.index, keys.session(hash)];
+      if (replaceHash !== "") scriptKeys.push(keys.session(replaceHash));
+      const result = await attempt(() =>
+        store
+          .script(CREATE_SCRIPT)
+          .exec(scriptKeys, [
+            keys.sessionPrefix,
+            hash,
+            encodeSession(session),
+            String(session.expiresAt - at),
+            String(at),
+            String(config.maxSessionsPerUser),
+            config.capPolicy,
+            input.revokeOtherSessions === true ? "1" : "0",
+            markerMs,
+            replaceHash,
+          ]),
+      );
+      if (!result.ok) return UNAVAILABLE;
+      const [created, evicted] = toNumbers(result.value);
+      if (created !== 1) return { ok: false, reason: "limit_reached" };
+      return { ok: true, session, cookie: await issueCookie(token, session, at), evicted: evicted ?? 0 };
+    },
+
+    async validateSessionToken(cookieValue) {
+      if (cookieValue === undefined || cookieValue === "") return { ok: false, reason: "missing" };
+      const payload = await unseal(cookieValue);
+      if (payload === null) return { ok: false, reason: "malformed" };
+      const at = now();
+
+      // Zero-round-trip window: trust a snapshot validated less than `revalidateAfterSeconds` ago.
+      const snapshot = payload.s;
+      if (
+        windowMs > 0 &&
+        snapshot !== undefined &&
+        payload.v !== undefined &&
+        snapshot.userId === payload.u
+      ) {
+        const age = at - payload.v;
+        if (age >= 0 && age < windowMs) {
+          if (snapshot.expiresAt <= at || snapshot.absoluteExpiresAt <= at)
+            return { ok: false, reason: "expired" };
+          return { ok: true, session: snapshot, touchDue: false };
+        }
+      }
+
+      const key = userKeys(config.keyPrefix, payload.u).session(await hashSessionToken(payload.t));
+      const result = await attempt(() => store.get(key));
+      if (!result.ok) return UNAVAILABLE;
+      const stored = decodeStoredValue(result.value);
+      if (stored.kind === "absent") return { ok: false, reason: "expired" };
+      if (stored.kind === "marker") return { ok: false, reason: stored.reason };
+      if (stored.kind === "invalid") return { ok: false, reason: "malformed" };
+      const session = stored.session;
+      if (session.userId !== payload.u) return { ok: false, reason: "malformed" };
+      if (session.expiresAt <= at || session.absoluteExpiresAt <= at) return { ok: false, reason: "expired" };
+
+      const touchDue = at - session.lastActiveAt >= config.touchIntervalSeconds * 1000;
+      if (windowMs === 0) return { ok: true, session, touchDue };
+      return { ok: true, session, touchDue, cookie: await issueCookie(payload.t, session, at) };
+    },
+
+    async touchSession(cookieValue) {
+      const payload = await unseal(cookieValue);
+      if (payload === null) return { ok: true, touched: false };
+      const keys = userKeys(config.keyPrefix, payload.u);
+      const hash = await hashSessionToken(payload.t);
+      const result = await attempt(() =>
+        store
+          .script(TOUCH_SCRIPT)
+          .exec(
+            [keys.session(hash), keys.index],
+            [
+              String(now()),
+              String(config.idleTimeoutSeconds * 1000),
+              String(config.rememberMe.idleTimeoutSeconds * 1000),
+              String(config.touchIntervalSeconds * 1000),
+            ],
+          ),
+      );
+      if (!result.ok) return UNAVAILABLE;
+      return { ok: true, touched: Number(result.value) === 1 };
+    },
+
+    async validateAndTouchSession(cookieValue) {
+      const result = await kit.validateSessionToken(cookieValue);
+      if (result.ok && result.touchDue && cookieValue !== undefined) await kit.touchSession(cookieValue);
+      return result;
+    },
+
+    async listUserSessions(userId) {
+      assertUserId(userId, "listUserSessions");
+      const keys = userKeys(config.keyPrefix, userId);
+      const result = await attempt(() =>
+        store.script(LIST_SCRIPT).exec([keys.index], [keys.sessionPrefix, String(now())]),
+      );
+      if (!result.ok) return UNAVAILABLE;
+      const raw = Array.isArray(result.value) ? (result.value as unknown[]) : [];
+      const sessions: Session[] = [];
+      for (const value of raw) {
+        const stored = decodeStoredValue(value);
+        if (stored.kind === "session" && stored.session.userId === userId) sessions.push(stored.session);
+      }
+      sessions.sort((a, b) => b.lastActiveAt - a.lastActiveAt || b.createdAt - a.createdAt);
+      return { ok: true, sessions };
+    },
+
+    async revokeSession(userId, sessionId, reason = "revoked") {
+      assertUserId(userId, "revokeSession");
+      // Public ids are looked up only inside this user's index: another user's session is unreachable.
+      if (typeof sessionId !== "string" || !isPublicId(sessionId)) return { ok: true, revoked: false };
+      const keys = userKeys(config.keyPrefix, userId);
+      const result = await attempt(() =>
+        store
+          .script(REVOKE_ONE_SCRIPT)
+          .exec([keys.index], [keys.sessionPrefix, sessionId, reason, String(now()), markerMs]),
+      );
+      if (!result.ok) return UNAVAILABLE;
+      return { ok: true, revoked: Number(result.value) === 1 };
+    },
+
+    async revokeOtherSessions(userId, currentCookieValue) {
+      assertUserId(userId, "revokeOtherSessions");
+      const payload = await unseal(currentCookieValue);
+      if (payload === null || payload.u !== userId) {
+        throw new Error(
+          "session: revokeOtherSessions needs the current, valid session cookie of that same user",
+        );
+      }
+      const keys = userKeys(config.keyPrefix, userId);
+      const hash = await hashSessionToken(payload.t);
+      const result = await attempt(() =>
+        store
+          .script(REVOKE_OTHERS_SCRIPT)
+          .exec([keys.index, keys.session(hash)], [keys.sessionPrefix, hash, String(now()), markerMs]),
+      );
+      if (!result.ok) return UNAVAILABLE;
+      return { ok: true, revoked: Number(result.value) };
+    },
+
+    async revokeUserSessions(userId, reason = "revoked") {
+      assertUserId(userId, "revokeUserSessions");
+      const keys = userKeys(config.keyPrefix, userId);
+      const result = await attempt(() =>
+        store
+          .script(REVOKE_ALL_SCRIPT)
+          .exec([keys.index], [keys.sessionPrefix, reason, String(now()), markerMs]),
+      );
+      if (!result.ok) return UNAVAILABLE;
+      return { ok: true, revoked: Number(result.value) };
+    },
+
+    async revokeCurrentSession(cookieValue) {
+      const payload = await unseal(cookieValue);
+      if (payload === null) return { ok: true };
+      const keys = userKeys(config.keyPrefix, payload.u);
+      const hash = await hashSessionToken(payload.t);
+      const result = await attempt(() =>
+        store
+          .script(LOGOUT_SCRIPT)
+          .exec([keys.index, keys.session(hash)], [keys.sessionPrefix, hash, String(now())]),
+      );
+      if (!result.ok) return UNAVAILABLE;
+      return { ok: true };
+    },
+
+    clearedCookie() {
+      return buildCookie(config, "", 0);
+    },
+
+    async checkHealth() {
+      const started = Date.now();
+      try {
+        await store.ping();
+        return { ok: true, latencyMs: Date.now() - started };
+      } catch (error) {
+        return { ok: false, reason: error instanceof Error ? error.name : "error" };
+      }
+    },
+
+    signHandoff: (session, cookieValue) => handoff.sign(session, cookieValue),
+    verifyHandoff: (header, cookieValue) => handoff.verify(header, cookieValue),
+  };
+  return kit;
+}
+
+function toNumbers(value: unknown): number[] {
+  if (!Array.isArray(value)) return [];
+  return value.map((item) => Number(item));
+}

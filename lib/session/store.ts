@@ -1,0 +1,78 @@
+/**
+ * The Redis client and the only place that talks to it.
+ *
+ * What: builds an `@upstash/redis` client (REST over fetch: Edge and Node) with a request budget that really
+ * fails, and wraps every call so an error becomes the value `{ ok: false, reason: "unavailable" }` — never
+ * "signed out".
+ * Why the function form of `signal`: @upstash/redis 1.39 (pkg/http.ts) turns an abort of a *static* AbortSignal
+ * into a fake 200 response whose result is the abort reason, so a timed-out GET would look like a stored value.
+ * With `signal: () => AbortSignal.timeout(ms)` it rethrows. One signal covers all retries of a command, so
+ * `timeoutMs` bounds the whole call.
+ * Seam: pass your own `Redis` to `createSessionKit({ redis })` (any @upstash/redis-compatible client); the kit
+ * uses only GET, PING and scripts (EVALSHA, EVAL on NOSCRIPT).
+ */
+import { Redis } from "@upstash/redis";
+import type { SessionConfig } from "./config";
+
+type Env = Record<string, string | undefined>;
+
+/** Creates the kit's own client from UPSTASH_REDIS_REST_URL / UPSTASH_REDIS_REST_TOKEN. */
+export function createStoreClient(config: SessionConfig, env: Env): Redis {
+  const url = env.UPSTASH_REDIS_REST_URL?.trim();
+  const token = env.UPSTASH_REDIS_REST_TOKEN?.trim();
+  if (url === undefined || url === "" || token === undefined || token === "") {
+    throw new Error(
+      "session: UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN must be set (or pass createSessionKit({ redis }))",
+    );
+  }
+  const { timeoutMs, retries } = config.redis;
+  return new Redis({
+    url,
+    token,
+    // Function form: a timeout throws (see header). A static signal would turn it into a fake success.
+    signal: () => AbortSignal.timeout(timeoutMs),
+    retry: { retries, backoff: (attempt) => Math.min(50 * 2 ** attempt, 400) },
+    // No telemetry headers leave the app; values come back raw and are parsed with zod (record.ts).
+    enableTelemetry: false,
+    automaticDeserialization: false,
+    latencyLogging: false,
+  });
+}
+
+export type Script = { exec: (keys: string[], args: string[]) => Promise<unknown> };
+
+export type Store = {
+  get: (key: string) => Promise<unknown>;
+  ping: () => Promise<unknown>;
+  script: (lua: string) => Script;
+};
+
+export function createStore(redis: Redis): Store {
+  const scripts = new Map<string, Script>();
+  return {
+    get: (key) => redis.get(key),
+    ping: () => redis.ping(),
+    script: (lua) => {
+      let script = scripts.get(lua);
+      if (script === undefined) {
+        // EVALSHA first, EVAL when the server answers NOSCRIPT (after a restart or failover).
+        script = redis.createScript<unknown>(lua);
+        scripts.set(lua, script);
+      }
+      return script;
+    },
+  };
+}
+
+/** Runs a store call; any error (network, timeout, Redis error) is "unavailable". */
+export async function attempt<T>(run: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false }> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (error) {
+    // Visible to operators, without the command (it may carry user ids).
+    const message =
+      error instanceof Error ? error.name + ": " + error.message.split(", command was")[0] : "error";
+    console.error(`session: store unavailable (${message})`);
+    return { ok: false };
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Public types of the session kit.
+ *
+ * What: the shapes every caller sees — the session summary, device info, the cookie to set, and the
+ * discriminated unions that carry expected failures as values ("signed out because ...", "store unavailable").
+ * Data model: a `Session` is exactly what Redis stores per session (JSON), minus the token, which is never stored.
+ * Seam: none; these types are the contract between `lib/session` and your app.
+ */
+
+/** Where a session was signed in from. Shown on a "devices" page; never used for security decisions. */
+export type DeviceInfo = {
+  userAgent: string;
+  browser?: string;
+  os?: string;
+  deviceType?: "desktop" | "mobile" | "tablet" | "other";
+  ip?: string;
+  location?: string;
+};
+
+/** One signed-in device. `id` is an opaque random public id, safe to put in pages and forms. */
+export type Session = {
+  /** Opaque public id (not the token, not its hash): pages list and revoke sessions by it. */
+  id: string;
+  userId: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  /** Epoch milliseconds of the last touch (refreshed at most once per `touchIntervalSeconds`). */
+  lastActiveAt: number;
+  /** Epoch milliseconds when the session ends if idle: min(lastActiveAt + idle timeout, absoluteExpiresAt). */
+  expiresAt: number;
+  /** Epoch milliseconds when the session ends no matter what. */
+  absoluteExpiresAt: number;
+  /** Signed in with "remember me" (the longer timeout profile). */
+  remember: boolean;
+  device: DeviceInfo;
+};
+
+/** Why a request is signed out. Show it to the user: "You were signed out because ...". */
+export type SignedOutReason =
+  "missing" | "malformed" | "expired" | "revoked" | "evicted" | "password_changed";
+
+/** A reason stored in a revocation marker (what the signed-out device learns on its next request). */
+export type RevocationReason = "revoked" | "evicted" | "password_changed";
+
+/** Options of the cookie to set; mirrors the shape `cookies().set(name, value, options)` accepts. */
+export type SessionCookie = {
+  name: string;
+  value: string;
+  options: { httpOnly: true; sameSite: "lax"; path: "/"; secure: boolean; maxAge: number };
+};
+
+/** The store (Redis) could not answer. Not "signed out": fail the request (503), keep the cookie. */
+export type Unavailable = { ok: false; reason: "unavailable" };
+
+export type ValidationResult =
+  | {
+      ok: true;
+      session: Session;
+      /** The session's "last active" is older than `touchIntervalSeconds`: run `touchSession` (off the hot path). */
+      touchDue: boolean;
+      /** Re-sealed cookie to set, present only when the `revalidateAfterSeconds` window is on. */
+      cookie?: SessionCookie;
+    }
+  | { ok: false; reason: SignedOutReason }
+  | Unavailable;
+
+export type CreateSessionInput = {
+  userId: string;
+  device: DeviceInfo;
+  /** Use the "remember me" timeout profile. */
+  remember?: boolean;
+  /** The browser's previous session cookie, if any: it is revoked (no session fixation, no orphan). */
+  replaceCookie?: string;
+  /** Revoke every other session of this user in the same atomic step (use on password change). */
+  revokeOtherSessions?: boolean;
+};
+
+export type CreateSessionResult =
+  | { ok: true; session: Session; cookie: SessionCookie; evicted: number }
+  | { ok: false; reason: "limit_reached" }
+  | Unavailable;
+
+export type TouchResult = { ok: true; touched: boolean } | Unavailable;
+export type ListSessionsResult = { ok: true; sessions: Session[] } | Unavailable;
+export type RevokeSessionResult = { ok: true; revoked: boolean } | Unavailable;
+export type RevokeManyResult = { ok: true; revoked: number } | Unavailable;
+export type HealthResult = { ok: true; latencyMs: number } | { ok: false; reason: string };
