@@ -1,6 +1,9 @@
 /**
  * Sign-in throttling with @upstash/ratelimit over the session store's Redis: one sliding window per client IP,
  * one per account (normalized email). A limiter timeout or error counts as a denial (fail closed).
+ * The IP comes from the kit's device info, set only when SESSION_TRUSTED_IP_HEADER names a header your proxy
+ * controls; without it the per-IP window is skipped (one shared "unknown" bucket would let a single client lock
+ * everybody out).
  * Also counts failed sign-ins in per-minute buckets for later metrics.
  */
 import { Ratelimit } from "@upstash/ratelimit";
@@ -50,15 +53,14 @@ function accountIdentifier(normalizedEmail: string): string {
 
 /** Consumes one attempt from both windows. Call before any password work. */
 export async function checkLoginThrottle(input: {
-  ip: string;
+  ip: string | undefined;
   normalizedEmail: string;
 }): Promise<LoginThrottle> {
   const { ip, account } = loginLimiters();
   try {
-    const results = await Promise.all([
-      ip.limit(input.ip),
-      account.limit(accountIdentifier(input.normalizedEmail)),
-    ]);
+    const checks = [account.limit(accountIdentifier(input.normalizedEmail))];
+    if (input.ip !== undefined && input.ip !== "") checks.push(ip.limit(input.ip));
+    const results = await Promise.all(checks);
     // On timeout the library answers success: true with reason "timeout"; we refuse instead.
     if (results.some((result) => result.reason === "timeout")) return { ok: false, reason: "unavailable" };
     const denied = results.filter((result) => !result.success);

@@ -53,7 +53,7 @@ test.describe("signing up and signing in", () => {
     account,
   }) => {
     await page.goto("/account");
-    await expect(page).toHaveURL(/\/login\?next=%2Faccount$/);
+    await expect(page).toHaveURL(/\/login\?next=%2Faccount(&|$)/);
     await fillLogin(page, account);
     await expect(page).toHaveURL(/\/account$/);
     await expect(page.getByRole("heading", { name: "Account" })).toBeVisible();

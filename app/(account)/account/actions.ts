@@ -48,7 +48,7 @@ export async function changePasswordAction(
 
   const device = deviceFromHeaders(await headers());
   const throttle = await checkLoginThrottle({
-    ip: device.ip ?? "unknown",
+    ip: device.ip,
     normalizedEmail: found.user.email,
   });
   if (!throttle.ok) {

@@ -34,7 +34,7 @@ export async function loginAction(
   const email = normalizeEmail(parsed.data.email);
   const device = deviceFromHeaders(await headers());
 
-  const throttle = await checkLoginThrottle({ ip: device.ip ?? "unknown", normalizedEmail: email });
+  const throttle = await checkLoginThrottle({ ip: device.ip, normalizedEmail: email });
   if (!throttle.ok) {
     if (throttle.reason === "unavailable") return formError(UNAVAILABLE, {}, email);
     return formError(
