@@ -29,6 +29,10 @@ export interface StackOptions {
   readonly restPort?: number;
   /** Allow the embedded engine when no redis-server exists. @default true */
   readonly allowEmbedded?: boolean;
+  /** Force the embedded engine even when redis-server exists (tests of the engine itself). @default false */
+  readonly embedded?: boolean;
+  /** Do not print the embedded-engine warning (only meaningful with `embedded: true`). @default false */
+  readonly quiet?: boolean;
   /** Print what was started on stderr. @default false */
   readonly verbose?: boolean;
 }
@@ -186,6 +190,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (options.verbose === true) process.stderr.write(`stack: ${message}\n`);
   };
 
+  if (options.embedded === true) return startEmbedded(token, options);
+
   if (givenUrl !== undefined && givenUrl !== "") {
     const rest = await startRestServer({ redis: { url: givenUrl }, token, port: options.restPort });
     log(`using REDIS_URL; REST server at ${rest.url}`);
@@ -235,17 +241,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       "stack: redis-server not found and the embedded engine is disabled (install redis-server or set REDIS_URL)",
     );
   }
-  process.stderr.write(
-    [
-      "",
-      "************************************************************************",
-      "* stack: redis-server NOT FOUND, using the EMBEDDED engine (ioredis-mock).",
-      "* It is an imitation: no persistence, some commands and errors differ.",
-      "* Install redis-server (apt-get install redis-server) or set REDIS_URL.",
-      "************************************************************************",
-      "",
-    ].join("\n"),
-  );
+  return startEmbedded(token, options);
+}
+
+async function startEmbedded(token: string, options: StackOptions): Promise<Stack> {
+  if (options.quiet !== true) {
+    process.stderr.write(
+      [
+        "",
+        "************************************************************************",
+        "* stack: using the EMBEDDED engine (ioredis-mock), NOT a real Redis.",
+        "* It is an imitation: no persistence, some commands and errors differ.",
+        "* Install redis-server (apt-get install redis-server) or set REDIS_URL.",
+        "************************************************************************",
+        "",
+      ].join("\n"),
+    );
+  }
   const rest = await startRestServer({ redis: { embedded: true }, token, port: options.restPort });
   const cannot = (): Promise<void> =>
     Promise.reject(new Error("stack: stopRedis/startRedis need redis-server (embedded engine)"));

@@ -11,6 +11,9 @@
  * - PFADD / PFCOUNT: emulated with an exact set (count is exact, the key's TYPE is "set").
  * - GETEX: the mock returns "NaN"; emulated with GET + PEXPIRE / PEXPIREAT / PERSIST.
  * - HGETALL: the mock answers with an object; `normalize` flattens it to [field, value, ...].
+ * - Option keywords: the mock only knows upper-case ones (`set k v px 10` is ignored), while the
+ *   client sends lower-case. SET's options and the ZRANGE/SCAN families' keywords are upper-cased
+ *   (a member literally named "withscores" in those positions would be too).
  * Known gaps (checked against ioredis-mock 8.13.1, not fixed):
  * - no WRONGTYPE errors (GET on a hash returns the hash, INCR on text returns nil);
  * - no arity errors (GET with no key returns nil), so transactions are never rejected at queue
@@ -182,7 +185,48 @@ const getexShim: Shim = async (engine, args) => {
   return value;
 };
 
+const KEYWORDS = new Set([
+  "NX",
+  "XX",
+  "GT",
+  "LT",
+  "GET",
+  "KEEPTTL",
+  "EX",
+  "PX",
+  "EXAT",
+  "PXAT",
+  "WITHSCORES",
+  "LIMIT",
+  "BYSCORE",
+  "BYLEX",
+  "REV",
+  "MATCH",
+  "COUNT",
+  "TYPE",
+  "CH",
+  "INCR",
+]);
+
+/** Upper-cases option keywords from argument `from` on, for the mock's case-sensitive parsers. */
+function keywordShim(name: string, from: number): Shim {
+  return (engine, args) =>
+    engine.raw(
+      name,
+      args.map((arg, index) => (index >= from && KEYWORDS.has(arg.toUpperCase()) ? arg.toUpperCase() : arg)),
+    );
+}
+
 const SHIMS = new Map<string, Shim>([
+  ["SET", keywordShim("SET", 2)],
+  ["ZRANGE", keywordShim("ZRANGE", 3)],
+  ["ZRANGEBYSCORE", keywordShim("ZRANGEBYSCORE", 3)],
+  ["ZREVRANGE", keywordShim("ZREVRANGE", 3)],
+  ["ZREVRANGEBYSCORE", keywordShim("ZREVRANGEBYSCORE", 3)],
+  ["SCAN", keywordShim("SCAN", 1)],
+  ["HSCAN", keywordShim("HSCAN", 2)],
+  ["SSCAN", keywordShim("SSCAN", 2)],
+  ["ZSCAN", keywordShim("ZSCAN", 2)],
   ["EVAL", evalShim],
   ["EVAL_RO", evalShim],
   ["EVALSHA", evalshaShim],

@@ -12,6 +12,8 @@ export interface TestRedisOptions {
   readonly autoPipelining?: boolean;
   /** Ask for base64 response encoding. @default true (the client's own default) */
   readonly base64?: boolean;
+  /** The client's JSON.parse of every string reply. @default true (the client's own default) */
+  readonly deserialize?: boolean;
 }
 
 function required(name: string): string {
@@ -36,6 +38,7 @@ export function testRedis(options: TestRedisOptions = {}): Redis {
     enableAutoPipelining: options.autoPipelining ?? true,
     responseEncoding: options.base64 === false ? false : "base64",
     enableTelemetry: false,
+    automaticDeserialization: options.deserialize ?? true,
   });
 }
 

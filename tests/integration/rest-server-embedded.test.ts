@@ -1,0 +1,70 @@
+/**
+ * The embedded engine (ioredis-mock + shim), as `startStack({ embedded: true })` serves it when no
+ * redis-server exists: basic commands, transactions and scripts through the real client.
+ */
+import { Redis } from "@upstash/redis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Stack, startStack } from "../../scripts/stack";
+
+describe("embedded engine", () => {
+  let stack: Stack;
+  let redis: Redis;
+  beforeAll(async () => {
+    stack = await startStack({ embedded: true, quiet: true });
+    redis = new Redis({ url: stack.restUrl, token: stack.restToken, enableTelemetry: false });
+  });
+  afterAll(async () => {
+    await stack.stop();
+  });
+
+  it("is announced as the embedded kind", () => {
+    expect(stack.kind).toBe("embedded");
+    expect(stack.redisUrl).toBeUndefined();
+  });
+
+  it("runs strings, hashes, sorted sets and TTLs", async () => {
+    expect(await redis.set("s", "😀", { px: 60_000 })).toBe("OK");
+    expect(await redis.get("s")).toBe("😀");
+    expect(await redis.pttl("s")).toBeGreaterThan(50_000);
+    expect(await redis.getex("s", { px: 5_000 })).toBe("😀");
+    expect(await redis.pttl("s")).toBeLessThanOrEqual(5_000);
+    expect(await redis.hset("h", { a: 1, b: false })).toBe(2);
+    expect(await redis.hgetall("h")).toEqual({ a: 1, b: false });
+    expect(await redis.zadd("z", { score: 2, member: "b" }, { score: 1, member: "a" })).toBe(2);
+    expect(await redis.zrange("z", 0, -1, { withScores: true })).toEqual(["a", 1, "b", 2]);
+    expect(await redis.type("h")).toBe("hash");
+    expect(await redis.ping()).toBe("PONG");
+    expect(await redis.pfadd("p", "x", "y")).toBe(1);
+    expect(await redis.pfcount("p")).toBe(2);
+  });
+
+  it("runs transactions and pipelines", async () => {
+    const tx = redis.multi();
+    tx.incr("n");
+    tx.get("n");
+    expect(await tx.exec()).toEqual([1, 1]);
+    const pipeline = redis.pipeline();
+    pipeline.incr("n");
+    pipeline.get("n");
+    expect(await pipeline.exec()).toEqual([2, 2]);
+  });
+
+  it("runs scripts through EVALSHA with the NOSCRIPT → EVAL fallback", async () => {
+    const script = redis.createScript<string>(
+      "redis.call('SET', KEYS[1], ARGV[1]); return redis.call('GET', KEYS[1])",
+    );
+    expect(await redis.scriptExists(script.sha1)).toEqual([0]);
+    await expect(script.evalsha(["k"], ["v0"])).rejects.toThrow(
+      "NOSCRIPT No matching script. Please use EVAL.",
+    );
+    expect(await script.exec(["k"], ["v1"])).toBe("v1");
+    expect(await redis.scriptExists(script.sha1)).toEqual([1]);
+    expect(await script.evalsha(["k"], ["v2"])).toBe("v2");
+    expect(await redis.scriptFlush()).toBe("OK");
+    expect(await script.exec(["k"], ["v3"])).toBe("v3");
+  });
+
+  it("refuses the same commands as the Redis engine", async () => {
+    await expect(redis.exec(["BLPOP", "k", "0"])).rejects.toThrow(/^ERR blocking command/);
+  });
+});
