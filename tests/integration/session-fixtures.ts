@@ -1,0 +1,62 @@
+/**
+ * Shared setup of the session integration tests: a kit on the test stack with its own key prefix and a fake
+ * clock. Not a test file (no `.test.ts`), imported by tests/integration/session-*.test.ts.
+ */
+import { createSessionKit, type DeviceInfo, type SessionConfigInput, type SessionKit } from "@/lib/session";
+import { randomPrefix, restCredentials } from "@/tests/support/redis";
+
+export const SECRET = "integration-secret-0123456789-abcdefghijkl";
+
+export type FakeClock = { now: () => number; advanceSeconds: (seconds: number) => void };
+
+/** Starts at the real time (iron seals use the wall clock) and only moves when told to. */
+export function fakeClock(start: number = Date.now()): FakeClock {
+  let t = start;
+  return { now: () => t, advanceSeconds: (seconds) => void (t += seconds * 1000) };
+}
+
+export function device(name = "Firefox on Linux"): DeviceInfo {
+  return {
+    userAgent: `Mozilla/5.0 (${name})`,
+    browser: name.split(" ")[0],
+    os: "Linux",
+    deviceType: "desktop",
+  };
+}
+
+export type TestKit = { kit: SessionKit; clock: FakeClock; prefix: string };
+
+export function testKit(
+  config: SessionConfigInput = {},
+  options: { clock?: FakeClock; env?: Record<string, string> } = {},
+): TestKit {
+  const clock = options.clock ?? fakeClock();
+  const prefix = config.keyPrefix ?? randomPrefix("sess");
+  const { url, token } = restCredentials();
+  const kit = createSessionKit({
+    env: {
+      UPSTASH_REDIS_REST_URL: url,
+      UPSTASH_REDIS_REST_TOKEN: token,
+      SESSION_SECRET: SECRET,
+      ...options.env,
+    },
+    config: { ...config, keyPrefix: prefix, redis: { timeoutMs: 5000, retries: 1, ...config.redis } },
+    now: clock.now,
+  });
+  return { kit, clock, prefix };
+}
+
+/** Creates a session and fails loudly if that did not work. */
+export async function signIn(
+  kit: SessionKit,
+  userId: string,
+  extra: { remember?: boolean; name?: string; replaceCookie?: string; revokeOtherSessions?: boolean } = {},
+): Promise<{ cookie: string; id: string }> {
+  const result = await kit.createSession({ userId, device: device(extra.name), ...extra });
+  if (!result.ok) throw new Error(`signIn(${userId}) failed: ${result.reason}`);
+  return { cookie: result.cookie.value, id: result.session.id };
+}
+
+export function userId(label = "user"): string {
+  return `${label}-${Math.random().toString(36).slice(2, 10)}`;
+}

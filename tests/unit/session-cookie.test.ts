@@ -1,0 +1,127 @@
+import type { Redis } from "@upstash/redis";
+import { sealData } from "iron-session";
+import { describe, expect, it } from "vitest";
+import { createSessionKit } from "@/lib/session";
+import { buildPasswords, sealCookie, unsealCookie } from "@/lib/session/cookie";
+
+const SECRET_A = "a".repeat(16) + "-first-secret-0123456789";
+const SECRET_B = "b".repeat(16) + "-second-secret-012345678";
+const SECRET_C = "c".repeat(16) + "-third-secret-0123456789";
+const TOKEN = "0123456789abcdefghijABCDEFGHIJ_-";
+
+async function seal(secret: string, previous: string[] = []): Promise<string> {
+  return sealCookie(
+    { u: "user-1", t: TOKEN },
+    await buildPasswords({ secret, previousSecrets: previous }),
+    3600,
+  );
+}
+
+async function unseal(value: string, secret: string, previous: string[] = []): Promise<unknown> {
+  return unsealCookie(value, await buildPasswords({ secret, previousSecrets: previous }));
+}
+
+/** A kit whose Redis client fails the test if called: proves rejection happens before any Redis call. */
+function kitWithoutRedis(): { kit: ReturnType<typeof createSessionKit>; calls: () => number } {
+  let calls = 0;
+  const redis = new Proxy(
+    {},
+    {
+      get: () => () => {
+        calls += 1;
+        throw new Error("Redis must not be called for this cookie");
+      },
+    },
+  ) as unknown as Redis;
+  const kit = createSessionKit({ redis, env: { SESSION_SECRET: SECRET_A }, config: { keyPrefix: "unit:" } });
+  return { kit, calls: () => calls };
+}
+
+describe("sealed session cookie", () => {
+  it("round-trips the user id and token and nothing else", async () => {
+    const value = await seal(SECRET_A);
+    expect(value.startsWith("Fe26.2*")).toBe(true);
+    expect(value, "the token must not appear in clear").not.toContain(TOKEN);
+    expect(await unseal(value, SECRET_A)).toEqual({ u: "user-1", t: TOKEN });
+  });
+
+  it("rejects a cookie with one character changed", async () => {
+    const value = await seal(SECRET_A);
+    const index = value.indexOf("*", 10) + 5;
+    const flipped = value.slice(0, index) + (value[index] === "A" ? "B" : "A") + value.slice(index + 1);
+    expect(await unseal(flipped, SECRET_A)).toBeNull();
+  });
+
+  it("rejects a truncated cookie", async () => {
+    const value = await seal(SECRET_A);
+    expect(await unseal(value.slice(0, -10), SECRET_A)).toBeNull();
+    expect(await unseal(value.slice(0, 40), SECRET_A)).toBeNull();
+  });
+
+  it("rejects a cookie sealed with a secret the server does not know", async () => {
+    expect(await unseal(await seal(SECRET_B), SECRET_A)).toBeNull();
+  });
+
+  it("rejects garbage that iron-session itself would throw on instead of returning nothing", async () => {
+    // "Invalid expiration" and "Wrong mac prefix" are rethrown by iron-session 8's unsealData.
+    expect(await unseal("Fe26.2**a*b*c*not-a-number*e*f~2", SECRET_A)).toBeNull();
+    expect(await unseal("Fe26.2*1*a*b*c*d*e*f*g*h", SECRET_A)).toBeNull();
+    expect(await unseal("x".repeat(5000), SECRET_A)).toBeNull();
+    expect(await unseal("", SECRET_A)).toBeNull();
+  });
+
+  it("rejects a correctly sealed payload of the wrong shape", async () => {
+    const passwords = await buildPasswords({ secret: SECRET_A, previousSecrets: [] });
+    const wrong = await sealData({ u: "user-1", t: "short" }, { password: passwords.seal, ttl: 60 });
+    expect(await unseal(wrong, SECRET_A)).toBeNull();
+  });
+
+  it("still accepts a cookie sealed with the old secret after rotation, and seals new cookies with the new one", async () => {
+    const old = await seal(SECRET_A);
+    expect(await unseal(old, SECRET_B, [SECRET_A]), "old cookie after rotation").toEqual({
+      u: "user-1",
+      t: TOKEN,
+    });
+    expect(await unseal(old, SECRET_C, [SECRET_B, SECRET_A]), "two rotations later").toEqual({
+      u: "user-1",
+      t: TOKEN,
+    });
+
+    const fresh = await seal(SECRET_B, [SECRET_A]);
+    expect(await unseal(fresh, SECRET_B), "new cookie must be sealed with the current secret").not.toBeNull();
+    expect(
+      await unseal(fresh, SECRET_A),
+      "new cookie must not be sealed with the previous secret",
+    ).toBeNull();
+  });
+
+  it("stops accepting the old secret once it is dropped from SESSION_SECRET_PREVIOUS", async () => {
+    expect(await unseal(await seal(SECRET_A), SECRET_B)).toBeNull();
+  });
+
+  it("is rejected as malformed before any Redis call when forged, truncated or foreign", async () => {
+    const { kit, calls } = kitWithoutRedis();
+    const genuine = await seal(SECRET_A);
+    for (const value of ["garbage", genuine.slice(0, -3), await seal(SECRET_B), "Fe26.2**a*b*c*x*e*f~2"]) {
+      expect(await kit.validateSessionToken(value)).toEqual({ ok: false, reason: "malformed" });
+    }
+    expect(await kit.validateSessionToken(undefined)).toEqual({ ok: false, reason: "missing" });
+    expect(await kit.validateSessionToken("")).toEqual({ ok: false, reason: "missing" });
+    expect(calls(), "Redis calls").toBe(0);
+  });
+
+  it("carries HttpOnly, SameSite=Lax, Path=/ and, in production, Secure with the __Host- prefix", async () => {
+    const { kit } = kitWithoutRedis();
+    expect(kit.clearedCookie()).toEqual({
+      name: "session",
+      value: "",
+      options: { httpOnly: true, sameSite: "lax", path: "/", secure: false, maxAge: 0 },
+    });
+    const production = createSessionKit({
+      redis: {} as Redis,
+      env: { SESSION_SECRET: SECRET_A, NODE_ENV: "production" },
+    });
+    expect(production.clearedCookie().name).toBe("__Host-session");
+    expect(production.clearedCookie().options.secure).toBe(true);
+  });
+});
