@@ -1,0 +1,73 @@
+/**
+ * `npm test`: every check, in order, stopping at the first failure:
+ * typecheck → lint → format check → vitest (unit + integration) → Playwright (e2e).
+ * Ends with a plain summary line, `N passed, N failed[, N skipped]`; exits non-zero on failure.
+ */
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { REPO_ROOT } from "./lib-next";
+
+interface Step {
+  readonly name: string;
+  readonly bin: string;
+  readonly args: readonly string[];
+}
+
+const STEPS: readonly Step[] = [
+  { name: "typecheck", bin: "tsc", args: ["--noEmit"] },
+  { name: "lint", bin: "eslint", args: [".", "--max-warnings=0"] },
+  { name: "format", bin: "prettier", args: ["--check", "."] },
+  { name: "vitest", bin: "vitest", args: ["run", "--config", "tests/vitest.config.ts"] },
+  { name: "playwright", bin: "playwright", args: ["test", "--config", "tests/playwright.config.ts"] },
+];
+
+function run(step: Step): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(join(REPO_ROOT, "node_modules", ".bin", step.bin), step.args, {
+      cwd: REPO_ROOT,
+      stdio: "inherit",
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", FORCE_COLOR: process.env.FORCE_COLOR ?? "0" },
+    });
+    child.once("error", (error) => {
+      process.stderr.write(`test: cannot run ${step.bin}: ${error.message}\n`);
+      resolve(1);
+    });
+    child.once("exit", (code) => resolve(code ?? 1));
+  });
+}
+
+async function main(): Promise<number> {
+  const results: Array<{ name: string; status: "passed" | "failed" | "skipped"; seconds: number }> = [];
+  let failed = false;
+  for (const step of STEPS) {
+    if (failed) {
+      results.push({ name: step.name, status: "skipped", seconds: 0 });
+      continue;
+    }
+    process.stdout.write(`\n=== ${step.name}: ${step.bin} ${step.args.join(" ")}\n`);
+    const started = Date.now();
+    const code = await run(step);
+    const seconds = (Date.now() - started) / 1000;
+    failed = code !== 0;
+    results.push({ name: step.name, status: failed ? "failed" : "passed", seconds });
+  }
+  const count = (status: string): number => results.filter((result) => result.status === status).length;
+  process.stdout.write("\n=== summary\n");
+  for (const result of results) {
+    const time = result.status === "skipped" ? "" : ` (${result.seconds.toFixed(1)} s)`;
+    process.stdout.write(`  ${result.status.padEnd(7)} ${result.name}${time}\n`);
+  }
+  const skipped = count("skipped");
+  process.stdout.write(
+    `${count("passed")} passed, ${count("failed")} failed${skipped > 0 ? `, ${skipped} skipped` : ""}\n`,
+  );
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`test: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
