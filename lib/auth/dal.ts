@@ -5,6 +5,7 @@
  */
 import { cache } from "react";
 import { redirect } from "next/navigation";
+import { connection } from "next/server";
 import type { Session, SignedOutReason } from "@/lib/session";
 import { getCurrentSession } from "@/lib/session/next";
 import { safeNextPath } from "./next-path";
@@ -27,6 +28,8 @@ export function loginUrl(nextPath: string, reason?: SignedOutReason): string {
  * A store outage comes back as `{ ok: false, reason: "unavailable" }`: render a 503 state, never sign out.
  */
 export const requireSession = cache(async (nextPath: string): Promise<SessionCheck> => {
+  // Request-time only: never let a build-time prerender reach the session kit (or need its secret).
+  await connection();
   const result = await getCurrentSession();
   if (result.ok) return { ok: true, session: result.session };
   if (result.reason === "unavailable") return { ok: false, reason: "unavailable" };
@@ -35,6 +38,7 @@ export const requireSession = cache(async (nextPath: string): Promise<SessionChe
 
 /** For UI that differs by sign-in state (the header); never redirects. */
 export const getCurrentUser = cache(async (): Promise<CurrentUser> => {
+  await connection();
   const result = await getCurrentSession();
   if (!result.ok) {
     if (result.reason === "unavailable") return { status: "unavailable" };

@@ -7,6 +7,7 @@
  * Also counts failed sign-ins in per-minute buckets for later metrics.
  */
 import { Ratelimit } from "@upstash/ratelimit";
+import type { Redis } from "@upstash/redis";
 import { createHash } from "node:crypto";
 import { authEnv } from "./env";
 import { failedLoginBucketKey, loginRateLimitPrefix } from "./keys";
@@ -21,10 +22,41 @@ const FAILED_BUCKET_TTL_SECONDS = 24 * 60 * 60;
 
 let limiters: { ip: Ratelimit; account: Ratelimit } | undefined;
 
+const SHEBANG_LINE = /^#!lua[^\n]*\n/;
+let stripShebang = false;
+
+/**
+ * @upstash/ratelimit 2.2 scripts open with `#!lua flags=allow-key-locking`, a flag Upstash accepts and open-source
+ * Redis 7 rejects ("Unexpected flag in script shebang"). After the first such refusal, scripts go without it.
+ */
+function shebangTolerant(redis: Redis): Redis {
+  type EvalArgs = Parameters<Redis["eval"]>;
+  const evalWithFallback = async (
+    script: EvalArgs[0],
+    keys: EvalArgs[1],
+    args: EvalArgs[2],
+  ): Promise<unknown> => {
+    if (stripShebang) return redis.eval(script.replace(SHEBANG_LINE, ""), keys, args);
+    try {
+      return await redis.eval(script, keys, args);
+    } catch (error) {
+      if (!String(error).includes("shebang")) throw error;
+      stripShebang = true;
+      return redis.eval(script.replace(SHEBANG_LINE, ""), keys, args);
+    }
+  };
+  return new Proxy(redis, {
+    get(target, property, receiver): unknown {
+      if (property === "eval") return evalWithFallback;
+      return Reflect.get(target, property, receiver);
+    },
+  });
+}
+
 function loginLimiters(): { ip: Ratelimit; account: Ratelimit } {
   if (limiters !== undefined) return limiters;
   const env = authEnv();
-  const redis = authRedis();
+  const redis = shebangTolerant(authRedis());
   limiters = {
     ip: new Ratelimit({
       redis,

@@ -1,0 +1,28 @@
+/**
+ * Next.js 16 "proxy" variant of middleware.ts (Node.js runtime).
+ *
+ * To use it: copy this file to ./proxy.ts at the project root and delete ./middleware.ts (Next.js refuses to
+ * build with both). The session check is the same `sessionMiddleware()` core; only the file name, the export
+ * name and the runtime change. Kept out of the top level on purpose: Next.js would pick it up instead of
+ * middleware.ts. tests/integration/proxy-node.test.ts runs this exact file in Node against real Redis.
+ */
+import type { NextFetchEvent, NextRequest, NextResponse } from "next/server";
+import { sessionMiddleware } from "@/lib/session/next";
+
+const PROTECTED_PREFIXES = ["/devices", "/account"] as const;
+
+function isProtected(pathname: string): boolean {
+  return PROTECTED_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`));
+}
+
+const handleSession = sessionMiddleware({ isProtected, loginPath: "/login" });
+
+export function proxy(request: NextRequest, event: NextFetchEvent): Promise<NextResponse> {
+  return handleSession(request, event);
+}
+
+export const config = {
+  matcher: [
+    "/((?!_next/static|_next/image|api/health|favicon.ico|robots.txt|.*\\.(?:png|jpg|jpeg|gif|svg|webp|ico|css|js|map|txt)$).*)",
+  ],
+};

@@ -1,0 +1,58 @@
+/**
+ * Login throttling against real Redis: per-account and per-IP windows, failed-attempt buckets.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { checkLoginThrottle, recordFailedLogin } from "@/lib/auth/rate-limit";
+import { randomPrefix, testRedis } from "../support/redis";
+
+let prefix = "";
+
+beforeAll(() => {
+  prefix = randomPrefix("auth-rl");
+  process.env.AUTH_KEY_PREFIX = prefix;
+  process.env.AUTH_LOGIN_LIMIT_PER_ACCOUNT = "3";
+  process.env.AUTH_LOGIN_LIMIT_PER_IP_PER_MINUTE = "5";
+});
+
+describe("login throttling", () => {
+  it("denies an account after its limit, with a retry delay, without touching other accounts", async () => {
+    const attempt = (email: string): ReturnType<typeof checkLoginThrottle> =>
+      checkLoginThrottle({ ip: undefined, normalizedEmail: email });
+    for (let i = 0; i < 3; i += 1) {
+      expect(await attempt("victim@example.test"), `attempt ${i + 1}`).toEqual({ ok: true });
+    }
+    const denied = await attempt("victim@example.test");
+    expect(denied.ok).toBe(false);
+    if (denied.ok || denied.reason !== "throttled")
+      throw new Error(`expected throttled, got ${JSON.stringify(denied)}`);
+    expect(denied.retryAfterSeconds).toBeGreaterThan(0);
+    expect(denied.retryAfterSeconds).toBeLessThanOrEqual(15 * 60);
+    expect(await attempt("bystander@example.test")).toEqual({ ok: true });
+  });
+
+  it("denies an IP after its limit across different accounts", async () => {
+    const results = [];
+    for (let i = 0; i < 6; i += 1) {
+      results.push(
+        await checkLoginThrottle({ ip: "203.0.113.7", normalizedEmail: `spray${i}@example.test` }),
+      );
+    }
+    expect(results.slice(0, 5).every((result) => result.ok)).toBe(true);
+    expect(results[5]).toMatchObject({ ok: false, reason: "throttled" });
+    expect(await checkLoginThrottle({ ip: "203.0.113.8", normalizedEmail: "spray9@example.test" })).toEqual({
+      ok: true,
+    });
+  });
+
+  it("counts failed sign-ins in a per-minute bucket that expires", async () => {
+    const now = Date.UTC(2030, 0, 1, 12, 0, 30);
+    await recordFailedLogin(now);
+    await recordFailedLogin(now + 10_000);
+    const key = `${prefix}metrics:login_failed:${Math.floor(now / 60_000)}`;
+    const redis = testRedis();
+    expect(Number(await redis.get(key))).toBe(2);
+    const ttl = await redis.ttl(key);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(24 * 3600);
+  });
+});
