@@ -36,6 +36,8 @@ export function createStoreClient(config: SessionConfig, env: Env): Redis {
     enableTelemetry: false,
     automaticDeserialization: false,
     latencyLogging: false,
+    // One HTTP request per command: the kit never issues concurrent commands worth batching.
+    enableAutoPipelining: false,
   });
 }
 

@@ -3,7 +3,10 @@
  * clock. Not a test file (no `.test.ts`), imported by tests/integration/session-*.test.ts.
  */
 import { createSessionKit, type DeviceInfo, type SessionConfigInput, type SessionKit } from "@/lib/session";
-import { randomPrefix, restCredentials } from "@/tests/support/redis";
+import { buildPasswords, unsealCookie } from "@/lib/session/cookie";
+import { userKeys } from "@/lib/session/keys";
+import { hashSessionToken } from "@/lib/session/token";
+import { randomPrefix, restCredentials, testRedis } from "@/tests/support/redis";
 
 export const SECRET = "integration-secret-0123456789-abcdefghijkl";
 
@@ -59,4 +62,19 @@ export async function signIn(
 
 export function userId(label = "user"): string {
   return `${label}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/** A raw client to the test stack (values as stored). */
+export const redis = testRedis({ deserialize: false });
+
+/** The Redis key of the session behind a cookie sealed with SECRET. */
+export async function sessionKeyOf(prefix: string, cookie: string): Promise<string> {
+  const payload = await unsealCookie(cookie, await buildPasswords({ secret: SECRET, previousSecrets: [] }));
+  if (payload === null) throw new Error("cookie did not unseal");
+  return userKeys(prefix, payload.u).session(await hashSessionToken(payload.t));
+}
+
+/** Remaining TTL of a key in seconds (negative: -2 missing, -1 no TTL, as Redis says, in ms / 1000). */
+export async function ttlSeconds(key: string): Promise<number> {
+  return (await redis.pttl(key)) / 1000;
 }

@@ -1,18 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { testRedis } from "@/tests/support/redis";
-import { userKeys } from "@/lib/session/keys";
-import { hashSessionToken } from "@/lib/session/token";
-import { unsealCookie, buildPasswords } from "@/lib/session/cookie";
-import { SECRET, signIn, testKit, userId } from "./session-fixtures";
+import { sessionKeyOf, signIn, testKit, ttlSeconds, userId } from "./session-fixtures";
 
-const redis = testRedis({ deserialize: false });
-
-/** TTL in seconds of the session key behind a cookie. */
 async function sessionTtlSeconds(prefix: string, cookie: string): Promise<number> {
-  const payload = await unsealCookie(cookie, await buildPasswords({ secret: SECRET, previousSecrets: [] }));
-  if (payload === null) throw new Error("cookie did not unseal");
-  const key = userKeys(prefix, payload.u).session(await hashSessionToken(payload.t));
-  return (await redis.pttl(key)) / 1000;
+  return ttlSeconds(await sessionKeyOf(prefix, cookie));
 }
 
 describe("session lifecycle", () => {
