@@ -95,7 +95,7 @@ function assertUserId(userId: unknown, operation: string): asserts userId is str
 export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
   const env = options.env ?? processEnv();
   const config = loadSessionConfig(options.config, env);
-  const now = options.now ?? Date.now;
+  const now = options.now ?? ((): number => Date.now());
   const store = createStore(options.redis ?? createStoreClient(config, env));
   const handoff = createHandoffSigner(config.secret, config.handoffTtlSeconds, now);
   const markerMs = String(config.markerTtlSeconds * 1000);

@@ -1,0 +1,189 @@
+import { NextRequest, type NextFetchEvent } from "next/server";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { HANDOFF_HEADER } from "@/lib/session";
+import { randomPrefix } from "@/tests/support/redis";
+
+type NextModule = typeof import("@/lib/session/next");
+
+const saved = { ...process.env };
+let glue: NextModule;
+
+beforeAll(async () => {
+  process.env.SESSION_KEY_PREFIX = randomPrefix("next");
+  vi.resetModules();
+  glue = await import("@/lib/session/next");
+});
+
+afterAll(() => {
+  process.env = saved;
+});
+
+function request(
+  path: string,
+  init: { cookie?: string; headers?: Record<string, string> } = {},
+): NextRequest {
+  const headers = new Headers(init.headers);
+  if (init.cookie !== undefined) headers.set("cookie", `theme=dark; session=${init.cookie}`);
+  return new NextRequest(`http://localhost:3000${path}`, { headers });
+}
+
+function fetchEvent(): { event: NextFetchEvent; settled: () => Promise<unknown> } {
+  const pending: Promise<unknown>[] = [];
+  const event = {
+    waitUntil: (promise: Promise<unknown>) => void pending.push(promise),
+  } as unknown as NextFetchEvent;
+  return { event, settled: () => Promise.all(pending) };
+}
+
+/** The request header value middleware forwards to rendering (NextResponse.next({ request: { headers } })). */
+function forwarded(response: Response, name: string): string | null {
+  return response.headers.get(`x-middleware-request-${name}`);
+}
+
+const isProtected = (pathname: string): boolean => pathname.startsWith("/devices");
+
+async function signIn(userId: string): Promise<{ cookie: string; id: string }> {
+  const created = await glue.getSessionKit().createSession({ userId, device: { userAgent: "UA" } });
+  if (!created.ok) throw new Error(created.reason);
+  return { cookie: created.cookie.value, id: created.session.id };
+}
+
+describe("sessionMiddleware", () => {
+  it("sends a visitor without a cookie from a protected page to login, keeping where they were going", async () => {
+    const middleware = glue.sessionMiddleware({ isProtected });
+    const response = await middleware(request("/devices?tab=all"), fetchEvent().event);
+    expect(response.status).toBe(307);
+    const location = new URL(response.headers.get("location") ?? "");
+    expect(location.pathname).toBe("/login");
+    expect(location.searchParams.get("next")).toBe("/devices?tab=all");
+    expect(location.searchParams.get("reason")).toBe("missing");
+  });
+
+  it("lets a visitor without a cookie through on public pages and strips a forged hand-off header", async () => {
+    const middleware = glue.sessionMiddleware({ isProtected });
+    const response = await middleware(
+      request("/", { headers: { [HANDOFF_HEADER]: "forged" } }),
+      fetchEvent().event,
+    );
+    expect(response.headers.get("x-middleware-next")).toBe("1");
+    expect(forwarded(response, HANDOFF_HEADER)).toBeNull();
+    expect(response.headers.get("x-middleware-override-headers") ?? "").not.toContain(HANDOFF_HEADER);
+  });
+
+  it("forwards a signed hand-off for a valid cookie that rendering accepts for that cookie only", async () => {
+    const { cookie } = await signIn("next-user-1");
+    const middleware = glue.sessionMiddleware({ isProtected });
+    const response = await middleware(
+      request("/devices", { cookie, headers: { [HANDOFF_HEADER]: "forged" } }),
+      fetchEvent().event,
+    );
+    expect(response.headers.get("x-middleware-next")).toBe("1");
+    const header = forwarded(response, HANDOFF_HEADER);
+    expect(header).not.toBe("forged");
+    const kit = glue.getSessionKit();
+    expect((await kit.verifyHandoff(header, cookie))?.userId).toBe("next-user-1");
+    expect(await kit.verifyHandoff(header, `${cookie}x`)).toBeNull();
+  });
+
+  it("schedules the touch with waitUntil when it is due, and not before", async () => {
+    const kit = glue.getSessionKit();
+    const { cookie } = await signIn("next-user-2");
+    const middleware = glue.sessionMiddleware({ isProtected });
+
+    const early = fetchEvent();
+    await middleware(request("/devices", { cookie }), early.event);
+    expect(await early.settled(), "nothing scheduled right after sign-in").toEqual([]);
+
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() + 120_000);
+      const due = fetchEvent();
+      await middleware(request("/devices", { cookie }), due.event);
+      expect((await due.settled()).length, "one touch scheduled").toBe(1);
+      const after = await kit.validateSessionToken(cookie);
+      expect(after.ok && after.session.lastActiveAt, "touched at the (fake) current time").toBe(Date.now());
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("sends a revoked device to login with the reason and clears its cookie", async () => {
+    const { cookie, id } = await signIn("next-user-3");
+    await glue.getSessionKit().revokeSession("next-user-3", id);
+    const response = await glue.sessionMiddleware({ isProtected, loginPath: "/signin" })(
+      request("/devices", { cookie }),
+      fetchEvent().event,
+    );
+    expect(response.status).toBe(307);
+    const location = new URL(response.headers.get("location") ?? "");
+    expect(location.pathname).toBe("/signin");
+    expect(location.searchParams.get("reason")).toBe("revoked");
+    expect(response.headers.get("set-cookie")).toMatch(
+      /^session=; Path=\/; Max-Age=0;.*HttpOnly; SameSite=lax/i,
+    );
+  });
+
+  it("on a public page, a dead cookie is cleared and hidden from rendering", async () => {
+    const response = await glue.sessionMiddleware({ isProtected })(
+      request("/", { cookie: "garbage" }),
+      fetchEvent().event,
+    );
+    expect(response.headers.get("x-middleware-next")).toBe("1");
+    expect(response.headers.get("set-cookie")).toMatch(/^session=;/);
+    expect(forwarded(response, "cookie")).toBe("theme=dark");
+  });
+
+  it("does not open-redirect: a protocol-relative path is not carried as next", async () => {
+    const response = await glue.sessionMiddleware({ isProtected: () => true })(
+      request("//evil.example/x"),
+      fetchEvent().event,
+    );
+    const location = new URL(response.headers.get("location") ?? "");
+    expect(location.origin).toBe("http://localhost:3000");
+    expect(location.searchParams.get("next")).toBeNull();
+  });
+});
+
+describe("sessionMiddleware when Redis is down", () => {
+  it("answers 503 on protected pages, keeps the cookie, and lets public pages through", async () => {
+    const { cookie } = await signIn("next-user-4");
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    process.env.UPSTASH_REDIS_REST_URL = "http://127.0.0.1:1";
+    process.env.SESSION_REDIS_TIMEOUT_MS = "300";
+    vi.resetModules();
+    const down: NextModule = await import("@/lib/session/next");
+    const middleware = down.sessionMiddleware({ isProtected });
+
+    const protectedResponse = await middleware(request("/devices", { cookie }), fetchEvent().event);
+    expect(protectedResponse.status).toBe(503);
+    expect(await protectedResponse.text()).toContain("Session store unavailable");
+    expect(protectedResponse.headers.get("set-cookie"), "the cookie is kept").toBeNull();
+
+    const publicResponse = await middleware(request("/", { cookie }), fetchEvent().event);
+    expect(publicResponse.headers.get("x-middleware-next")).toBe("1");
+    expect(publicResponse.headers.get("set-cookie")).toBeNull();
+    vi.restoreAllMocks();
+  });
+});
+
+describe("deviceFromHeaders", () => {
+  it("reads browser, OS and device type from the user agent, and no IP unless a trusted header is named", () => {
+    const headers = new Headers({
+      "user-agent":
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1",
+      "x-forwarded-for": "203.0.113.7, 10.0.0.1",
+      "x-vercel-ip-city": "S%C3%A3o%20Paulo",
+      "x-vercel-ip-country": "BR",
+    });
+    delete process.env.SESSION_TRUSTED_IP_HEADER;
+    const device = glue.deviceFromHeaders(headers);
+    expect(device).toMatchObject({
+      browser: "Mobile Safari",
+      os: "iOS",
+      deviceType: "mobile",
+      location: "São Paulo, BR",
+    });
+    expect(device.ip, "x-forwarded-for is client-controlled unless a proxy sets it").toBeUndefined();
+    expect(glue.deviceFromHeaders(headers, { trustedIpHeader: "x-forwarded-for" }).ip).toBe("203.0.113.7");
+  });
+});
