@@ -1,9 +1,10 @@
 import { NextRequest, type NextFetchEvent } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { HANDOFF_HEADER } from "@/lib/session";
+import type * as NextGlue from "@/lib/session/next";
 import { randomPrefix } from "@/tests/support/redis";
 
-type NextModule = typeof import("@/lib/session/next");
+type NextModule = typeof NextGlue;
 
 const saved = { ...process.env };
 let glue: NextModule;
@@ -27,7 +28,7 @@ function request(
   return new NextRequest(`http://localhost:3000${path}`, { headers });
 }
 
-function fetchEvent(): { event: NextFetchEvent; settled: () => Promise<unknown> } {
+function fetchEvent(): { event: NextFetchEvent; settled: () => Promise<unknown[]> } {
   const pending: Promise<unknown>[] = [];
   const event = {
     waitUntil: (promise: Promise<unknown>) => void pending.push(promise),
