@@ -188,3 +188,40 @@ describe("deviceFromHeaders", () => {
     expect(glue.deviceFromHeaders(headers, { trustedIpHeader: "x-forwarded-for" }).ip).toBe("203.0.113.7");
   });
 });
+
+describe("sessionMiddleware with the revalidate window on", () => {
+  it("sets the re-sealed cookie and binds the hand-off to the value rendering will see", async () => {
+    process.env = {
+      ...saved,
+      SESSION_KEY_PREFIX: randomPrefix("next"),
+      SESSION_REVALIDATE_AFTER_SECONDS: "30",
+    };
+    vi.resetModules();
+    const windowed: NextModule = await import("@/lib/session/next");
+    const kit = windowed.getSessionKit();
+    const created = await kit.createSession({ userId: "next-user-5", device: { userAgent: "UA" } });
+    if (!created.ok) throw new Error(created.reason);
+
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() + 31_000);
+      const response = await windowed.sessionMiddleware({ isProtected })(
+        request("/devices", { cookie: created.cookie.value }),
+        fetchEvent().event,
+      );
+      const setCookie = response.headers.get("set-cookie") ?? "";
+      const resealed = /^session=([^;]+)/.exec(setCookie)?.[1];
+      expect(resealed, "a re-sealed cookie is set").toBeDefined();
+      expect(resealed).not.toBe(created.cookie.value);
+      expect(forwarded(response, "cookie"), "rendering sees the new cookie").toBe(
+        `theme=dark; session=${resealed}`,
+      );
+      const header = forwarded(response, HANDOFF_HEADER);
+      expect((await kit.verifyHandoff(header, resealed))?.id).toBe(created.session.id);
+      expect(await kit.verifyHandoff(header, created.cookie.value), "not the old cookie").toBeNull();
+    } finally {
+      vi.useRealTimers();
+      process.env = saved;
+    }
+  });
+});

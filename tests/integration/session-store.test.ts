@@ -245,3 +245,24 @@ describe("when the store is unreachable", () => {
     expect(health.ok && health.latencyMs).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe("a Redis client passed in by the app", () => {
+  it("works with @upstash/redis defaults (JSON deserialization and auto-pipelining on)", async () => {
+    const { testRedis, randomPrefix } = await import("@/tests/support/redis");
+    const kit = createSessionKit({
+      redis: testRedis(),
+      env: { SESSION_SECRET: SECRET },
+      config: { keyPrefix: randomPrefix("sess"), maxSessionsPerUser: 2 },
+    });
+    const user = userId();
+    const a = await signIn(kit, user);
+    const b = await signIn(kit, user);
+    const c = await signIn(kit, user);
+    expect(await kit.validateSessionToken(a.cookie)).toEqual({ ok: false, reason: "evicted" });
+    const valid = await kit.validateSessionToken(b.cookie);
+    expect(valid.ok && valid.session.device.browser).toBe("Firefox");
+    const list = await kit.listUserSessions(user);
+    expect(list.ok && list.sessions.map((s) => s.id).sort()).toEqual([b.id, c.id].sort());
+    expect(await kit.revokeOtherSessions(user, c.cookie)).toEqual({ ok: true, revoked: 1 });
+  });
+});
