@@ -3,7 +3,7 @@
  *
  * Data model (P = keyPrefix, default "session:"; U = encodeURIComponent(userId)):
  *   P{U}:s:<sha256-hex of token>  string, TTL = min(idle left, absolute left)
- *                                 value: session JSON, or "!<reason>" marker after revoke/evict (short TTL)
+ *                                 value: session record (see record.ts), or "!<reason>" marker after revoke/evict
  *   P{U}:idx                      sorted set: member = token hash, score = createdAt (ms); oldest first.
  *                                 Pruned of dead members whenever a script reads or writes it; its TTL follows
  *                                 the longest-lived member, so it expires with the user's last session.

@@ -2,9 +2,13 @@
  * The stored value of a session key, and its parser.
  *
  * What: a session key holds either a live session record or, after revocation/eviction, a short-lived marker.
- * Data model: record = JSON of `Session` (never the token); marker = "!" + reason, e.g. "!evicted". The Lua
- * scripts tell them apart by the first byte ("{" vs "!"), so both stay one GET away from a validation.
- * Seam: stored JSON is parsed with zod, so a record written by another version fails closed ("malformed").
+ * Data model:
+ *   record = "<expiresAt>:<absoluteExpiresAt>:<lastActiveAt>:<remember 0|1>:<publicId>:<JSON {userId, createdAt, device}>"
+ *   marker = "!" + reason, e.g. "!evicted"
+ * The fields the Lua scripts read or rewrite (times, profile, public id) sit in a fixed text header, so the scripts
+ * need only `string.match` — no cjson — and run on any Redis-compatible Lua (Redis, Valkey, Upstash, in-memory
+ * test engines). Never the token. Both kinds stay one GET away from a validation.
+ * Seam: the JSON part is parsed with zod, so a value written by another version fails closed ("malformed").
  */
 import { z } from "zod";
 import type { RevocationReason, Session } from "./types";
@@ -30,7 +34,6 @@ export const sessionSchema = z.object({
   expiresAt: epochMs,
   absoluteExpiresAt: epochMs,
   remember: z.boolean(),
-  // cjson (in the Lua touch script) encodes an empty table as {}, which is what an empty device is anyway.
   device: deviceSchema,
 });
 
@@ -42,28 +45,42 @@ export type StoredValue =
   | { kind: "absent" }
   | { kind: "invalid" };
 
+const HEADER = /^(\d{1,15}):(\d{1,15}):(\d{1,15}):([01]):([A-Za-z0-9_-]{1,64}):(.*)$/s;
+
+const bodySchema = z.object({ userId: sessionSchema.shape.userId, createdAt: epochMs, device: deviceSchema });
+
 export function encodeSession(session: Session): string {
-  return JSON.stringify(session);
+  const { expiresAt, absoluteExpiresAt, lastActiveAt, remember, id, userId, createdAt, device } = session;
+  const body = JSON.stringify({ userId, createdAt, device });
+  return `${expiresAt}:${absoluteExpiresAt}:${lastActiveAt}:${remember ? 1 : 0}:${id}:${body}`;
 }
 
-/**
- * Parses what GET returned. Accepts a raw string (automaticDeserialization off, as the kit configures its own
- * client) or an already-parsed object (a client you passed in with automaticDeserialization on).
- */
+/** Parses what GET (or a script) returned. Anything unexpected is "invalid", never a session. */
 export function decodeStoredValue(value: unknown): StoredValue {
   if (value === null || value === undefined) return { kind: "absent" };
-  if (typeof value === "string" && value.startsWith("!")) {
+  if (typeof value !== "string") return { kind: "invalid" };
+  if (value.startsWith("!")) {
     const reason = value.slice(1) as RevocationReason;
     return REASONS.includes(reason) ? { kind: "marker", reason } : { kind: "invalid" };
   }
-  let json: unknown = value;
-  if (typeof value === "string") {
-    try {
-      json = JSON.parse(value);
-    } catch {
-      return { kind: "invalid" };
-    }
+  const match = HEADER.exec(value);
+  if (match === null) return { kind: "invalid" };
+  const [, expiresAt, absoluteExpiresAt, lastActiveAt, remember, id, body] = match;
+  let json: unknown;
+  try {
+    json = JSON.parse(body ?? "");
+  } catch {
+    return { kind: "invalid" };
   }
-  const parsed = sessionSchema.safeParse(json);
-  return parsed.success ? { kind: "session", session: parsed.data } : { kind: "invalid" };
+  const parsed = bodySchema.safeParse(json);
+  if (!parsed.success) return { kind: "invalid" };
+  const session = sessionSchema.safeParse({
+    id,
+    ...parsed.data,
+    lastActiveAt: Number(lastActiveAt),
+    expiresAt: Number(expiresAt),
+    absoluteExpiresAt: Number(absoluteExpiresAt),
+    remember: remember === "1",
+  });
+  return session.success ? { kind: "session", session: session.data } : { kind: "invalid" };
 }

@@ -252,7 +252,7 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
         store.script(LIST_SCRIPT).exec([keys.index], [keys.sessionPrefix, String(now())]),
       );
       if (!result.ok) return UNAVAILABLE;
-      const raw = Array.isArray(result.value) ? (result.value as unknown[]) : [];
+      const raw = typeof result.value === "string" && result.value !== "" ? result.value.split("\n") : [];
       const sessions: Session[] = [];
       for (const value of raw) {
         const stored = decodeStoredValue(value);

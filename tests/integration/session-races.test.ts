@@ -11,7 +11,7 @@ async function liveSessionKeys(prefix: string): Promise<string[]> {
     cursor = String(next);
     for (const key of batch) {
       const value = await redis.get<string>(key);
-      if (typeof value === "string" && value.startsWith("{")) live.push(key);
+      if (typeof value === "string" && /^\d/.test(value)) live.push(key);
     }
   } while (cursor !== "0");
   return live.sort();
