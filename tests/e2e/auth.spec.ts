@@ -20,7 +20,9 @@ test.describe("signing up and signing in", () => {
     await page.getByLabel("Password", { exact: true }).fill("another password 123");
     await page.getByLabel("Confirm password").fill("another password 123");
     await page.getByRole("button", { name: "Create account" }).click();
-    await expect(page.getByRole("alert")).toHaveText("An account with this email already exists");
+    await expect(page.getByRole("main").getByRole("alert")).toHaveText(
+      "An account with this email already exists",
+    );
     await expect(page).toHaveURL(/\/signup$/);
   });
 
@@ -30,12 +32,12 @@ test.describe("signing up and signing in", () => {
   }) => {
     await page.goto("/login");
     await fillLogin(page, { email: account.email, password: "wrong password!" });
-    await expect(page.getByRole("alert")).toHaveText("Email or password is incorrect");
+    await expect(page.getByRole("main").getByRole("alert")).toHaveText("Email or password is incorrect");
     await expect(page.getByLabel("Password"), "the password field is emptied").toHaveValue("");
     await expect(page.getByLabel("Email"), "the email is kept for a retry").toHaveValue(account.email);
 
     await fillLogin(page, { email: uniqueEmail("nobody"), password: "wrong password!" });
-    await expect(page.getByRole("alert")).toHaveText("Email or password is incorrect");
+    await expect(page.getByRole("main").getByRole("alert")).toHaveText("Email or password is incorrect");
     expect(await page.content(), "the password must not appear in the page").not.toContain("wrong password!");
   });
 

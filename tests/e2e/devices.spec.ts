@@ -19,8 +19,8 @@ test.describe("active devices", () => {
     await expect(deviceList(b.page)).toHaveCount(2);
     const current = deviceList(b.page).filter({ has: b.page.getByText("This device", { exact: true }) });
     await expect(current, "B's own card is marked as this device").toHaveCount(1);
-    await expect(current.getByText("Mobile")).toBeVisible();
-    await expect(otherDevices(b.page).getByText("Desktop")).toBeVisible();
+    await expect(current.getByText("Mobile", { exact: true })).toBeVisible();
+    await expect(otherDevices(b.page).getByText("Desktop", { exact: true })).toBeVisible();
     await expect(b.page.getByText("Last active").first()).toBeVisible();
     await b.page.setViewportSize({ width: 1000, height: 1000 });
     await b.page.screenshot({

@@ -27,7 +27,7 @@ test.describe("changing the password", () => {
     await b.page.goto("/devices");
     await expectSignedOut(b.page, "Your password was changed; please sign in again");
     await fillLogin(b.page, account);
-    await expect(b.page.getByRole("alert")).toHaveText("Email or password is incorrect");
+    await expect(b.page.getByRole("main").getByRole("alert")).toHaveText("Email or password is incorrect");
     await fillLogin(b.page, { email: account.email, password: newPassword });
     await expect(b.page).toHaveURL(/\/devices$/);
   });
