@@ -216,8 +216,13 @@ function envValue(name: keyof typeof ENV, raw: string): unknown {
     if (raw === "false" || raw === "0") return false;
     throw new Error(`session: ${name} must be "true" or "false" (got "${raw}")`);
   }
-  if (name === "SESSION_SECRET" || name === "SESSION_CAP_POLICY" || name === "SESSION_KEY_PREFIX") return raw;
-  if (name === "SESSION_COOKIE_NAME") return raw;
+  const textual: (keyof typeof ENV)[] = [
+    "SESSION_SECRET",
+    "SESSION_CAP_POLICY",
+    "SESSION_KEY_PREFIX",
+    "SESSION_COOKIE_NAME",
+  ];
+  if (textual.includes(name)) return raw;
   if (!/^\d+$/.test(raw)) throw new Error(`session: ${name} must be a whole number (got "${raw}")`);
   return Number(raw);
 }
@@ -270,8 +275,10 @@ export function loadSessionConfig(input: SessionConfigInput = {}, env: Env = pro
     const issue = parsed.error.issues[0];
     const path = issue?.path.join(".") ?? "config";
     if (path === "secret") throw new Error(SECRET_ERROR);
-    const envName = Object.entries(ENV).find(([, p]) => p === path)?.[0];
-    const fix = envName === undefined ? `config.${path}` : `config.${path} or ${envName}`;
+    // "previousSecrets.0" → config.previousSecrets / SESSION_SECRET_PREVIOUS.
+    const field = /^previousSecrets\.\d+$/.test(path) ? "previousSecrets" : path;
+    const envName = Object.entries(ENV).find(([, p]) => p === field)?.[0];
+    const fix = envName === undefined ? `config.${field}` : `config.${field} or ${envName}`;
     throw new Error(`session: ${path}: ${issue?.message ?? "invalid"} (check ${fix})`);
   }
   const config = parsed.data;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sessionKeyOf, signIn, testKit, ttlSeconds, userId } from "./session-fixtures";
+import { SECRET, sessionKeyOf, signIn, testKit, ttlSeconds, userId } from "./session-fixtures";
 
 async function sessionTtlSeconds(prefix: string, cookie: string): Promise<number> {
   return ttlSeconds(await sessionKeyOf(prefix, cookie));
@@ -214,5 +214,28 @@ describe("session lifecycle", () => {
     const fromCookie = await kit.validateSessionToken(checked.cookie.value);
     expect(fromCookie.ok && fromCookie.cookie, "inside the new window: no Redis, no re-seal").toBeUndefined();
     expect(fromCookie.ok).toBe(true);
+  });
+
+  it("after a secret rotation, existing sessions stay signed in and new cookies use the new secret", async () => {
+    const before = testKit();
+    const { cookie } = await signIn(before.kit, userId());
+    const NEW_SECRET = "rotated-secret-0123456789-abcdefghijklmn";
+    const rotated = testKit(
+      { keyPrefix: before.prefix },
+      { clock: before.clock, env: { SESSION_SECRET: NEW_SECRET, SESSION_SECRET_PREVIOUS: SECRET } },
+    );
+    expect((await rotated.kit.validateSessionToken(cookie)).ok, "old cookie, new secret").toBe(true);
+    const fresh = await signIn(rotated.kit, userId());
+    expect(await before.kit.validateSessionToken(fresh.cookie), "old secret cannot read new cookies").toEqual(
+      {
+        ok: false,
+        reason: "malformed",
+      },
+    );
+    const dropped = testKit({ keyPrefix: before.prefix }, { env: { SESSION_SECRET: NEW_SECRET } });
+    expect(await dropped.kit.validateSessionToken(cookie), "previous secret removed").toEqual({
+      ok: false,
+      reason: "malformed",
+    });
   });
 });

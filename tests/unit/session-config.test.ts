@@ -80,7 +80,7 @@ describe("session config", () => {
     [{ SESSION_KEY_PREFIX: "app{x}:" }, "session: keyPrefix: must not contain braces"],
     [{ SESSION_SECURE_COOKIE: "yes" }, 'session: SESSION_SECURE_COOKIE must be "true" or "false"'],
     [{ SESSION_COOKIE_NAME: "__Host-x" }, "session: cookieName:"],
-    [{ SESSION_SECRET_PREVIOUS: "tooshort" }, "session: previousSecrets.0:"],
+    [{ SESSION_SECRET_PREVIOUS: "tooshort" }, "(check config.previousSecrets or SESSION_SECRET_PREVIOUS)"],
   ])("rejects %o with a prefixed error", (env, message) => {
     expect(() => loadSessionConfig({}, { SESSION_SECRET: SECRET, ...env })).toThrow(message);
   });
