@@ -1,0 +1,40 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const dir = join(process.cwd(), "lib/session");
+const files = readdirSync(dir).filter((name) => name.endsWith(".ts"));
+
+function importsOf(file: string): string[] {
+  const source = readFileSync(join(dir, file), "utf8");
+  return [...source.matchAll(/(?:^|\n)\s*(?:import|export)[^;]*?from\s+"([^"]+)"/g)].map((m) => m[1] ?? "");
+}
+
+describe("lib/session can be copied alone into another app", () => {
+  it("imports only its own files, iron-session, @upstash/redis, nanoid and zod", () => {
+    const allowed = new Set(["iron-session", "@upstash/redis", "nanoid", "zod"]);
+    expect(importsOf("sessions.ts").length, "the import scanner must see imports").toBeGreaterThan(8);
+    for (const file of files.filter((name) => name !== "next.ts")) {
+      for (const specifier of importsOf(file)) {
+        const ok = specifier.startsWith("./") || allowed.has(specifier);
+        expect(ok, `${file} imports "${specifier}"`).toBe(true);
+      }
+    }
+  });
+
+  it("keeps next/* and react to next.ts", () => {
+    const glue = importsOf("next.ts").filter((s) => !s.startsWith("./"));
+    expect(glue.sort()).toEqual(["next/headers", "next/server", "react"]);
+  });
+
+  it("opens every file with an explanatory header comment", () => {
+    for (const file of files) {
+      expect(readFileSync(join(dir, file), "utf8").startsWith("/**\n"), `${file} header`).toBe(true);
+    }
+  });
+
+  it("never uses the KEYS command or Redis TIME in its scripts", () => {
+    const scripts = readFileSync(join(dir, "scripts.ts"), "utf8");
+    expect(scripts).not.toMatch(/redis\.call\(\s*'(KEYS|TIME|SCAN)'/i);
+  });
+});
