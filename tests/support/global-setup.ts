@@ -14,7 +14,21 @@ declare module "vitest" {
   }
 }
 
+/** Tests call SCRIPT FLUSH and write keys: never against the shared default Redis port. */
+function refuseDefaultRedis(url: string | undefined): void {
+  if (url === undefined || url === "") return;
+  const parsed = new URL(url);
+  const port = parsed.port === "" ? "6379" : parsed.port;
+  const loopback = ["127.0.0.1", "localhost", "[::1]", "::1"].includes(parsed.hostname);
+  if (loopback && port === "6379") {
+    throw new Error(
+      "tests: REDIS_URL points at 127.0.0.1:6379; use a dedicated Redis (unset REDIS_URL to start one)",
+    );
+  }
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  refuseDefaultRedis(process.env.REDIS_URL);
   const stack = await startStack();
   const env: Record<string, string> = {
     UPSTASH_REDIS_REST_URL: stack.restUrl,
