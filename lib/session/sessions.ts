@@ -92,6 +92,12 @@ function assertUserId(userId: unknown, operation: string): asserts userId is str
   }
 }
 
+function assertReason(reason: unknown, allowed: readonly string[], operation: string): void {
+  if (typeof reason !== "string" || !allowed.includes(reason)) {
+    throw new Error(`session: ${operation} reason must be one of ${allowed.join(", ")}`);
+  }
+}
+
 export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
   const env = options.env ?? processEnv();
   const config = loadSessionConfig(options.config, env);
@@ -175,7 +181,8 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
       );
       if (!result.ok) return UNAVAILABLE;
       const [created, evicted] = toNumbers(result.value);
-      if (created !== 1) return { ok: false, reason: "limit_reached" };
+      if (created === 0) return { ok: false, reason: "limit_reached" };
+      if (created !== 1) return UNAVAILABLE;
       return { ok: true, session, cookie: await issueCookie(token, session, at), evicted: evicted ?? 0 };
     },
 
@@ -264,6 +271,7 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
 
     async revokeSession(userId, sessionId, reason = "revoked") {
       assertUserId(userId, "revokeSession");
+      assertReason(reason, ["revoked"], "revokeSession");
       // Public ids are looked up only inside this user's index: another user's session is unreachable.
       if (typeof sessionId !== "string" || !isPublicId(sessionId)) return { ok: true, revoked: false };
       const keys = userKeys(config.keyPrefix, userId);
@@ -297,6 +305,7 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
 
     async revokeUserSessions(userId, reason = "revoked") {
       assertUserId(userId, "revokeUserSessions");
+      assertReason(reason, ["revoked", "password_changed"], "revokeUserSessions");
       const keys = userKeys(config.keyPrefix, userId);
       const result = await attempt(() =>
         store

@@ -203,3 +203,16 @@ describe("listing and revoking devices", () => {
     expect(await kit.validateSessionToken(a.cookie)).toEqual({ ok: false, reason: "expired" });
   });
 });
+
+describe("misuse", () => {
+  it("throws a prefixed error for an empty user id or an unknown revocation reason", async () => {
+    const { kit } = testKit();
+    await expect(kit.createSession({ userId: "", device: { userAgent: "UA" } })).rejects.toThrow(
+      "session: createSession needs a userId string of 1-256 characters",
+    );
+    await expect(kit.listUserSessions("")).rejects.toThrow(/^session: listUserSessions/);
+    await expect(kit.revokeUserSessions("u", "hacked" as "revoked")).rejects.toThrow(
+      "session: revokeUserSessions reason must be one of revoked, password_changed",
+    );
+  });
+});
