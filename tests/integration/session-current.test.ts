@@ -1,0 +1,117 @@
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import type * as NextServer from "next/server";
+import { HANDOFF_HEADER } from "@/lib/session";
+import type * as NextGlue from "@/lib/session/next";
+import { randomPrefix, restCredentials } from "@/tests/support/redis";
+
+/** What next/headers and next/server's after() see in this fake request. */
+const request = {
+  cookies: new Map<string, string>(),
+  headers: new Headers(),
+  after: [] as (() => unknown)[],
+};
+
+vi.mock("next/headers", () => ({
+  cookies: async () => ({
+    get: (name: string) =>
+      request.cookies.has(name) ? { name, value: request.cookies.get(name) } : undefined,
+    set: (name: string, value: string) => void request.cookies.set(name, value),
+  }),
+  headers: async () => request.headers,
+}));
+
+vi.mock("next/server", async (importOriginal) => ({
+  ...(await importOriginal<typeof NextServer>()),
+  after: (task: () => unknown) => void request.after.push(task),
+}));
+
+let glue: typeof NextGlue;
+const fetches: string[] = [];
+
+beforeAll(async () => {
+  process.env.SESSION_KEY_PREFIX = randomPrefix("current");
+  glue = await import("@/lib/session/next");
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  request.cookies.clear();
+  request.headers = new Headers();
+  request.after = [];
+  fetches.length = 0;
+});
+
+function countFetches(): void {
+  const { url } = restCredentials();
+  const original = globalThis.fetch;
+  vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+    const target = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    if (target.startsWith(url)) fetches.push(target);
+    return original(input, init);
+  });
+}
+
+async function signedInRequest(userId: string): Promise<{ cookie: string; id: string }> {
+  const kit = glue.getSessionKit();
+  const created = await kit.createSession({ userId, device: { userAgent: "UA" } });
+  if (!created.ok) throw new Error(created.reason);
+  await glue.setSessionCookie(created.cookie);
+  return { cookie: created.cookie.value, id: created.session.id };
+}
+
+describe("getCurrentSession", () => {
+  it("is signed out as missing without a cookie, without asking Redis", async () => {
+    countFetches();
+    expect(await glue.getCurrentSession()).toEqual({ ok: false, reason: "missing" });
+    expect(fetches).toEqual([]);
+  });
+
+  it("trusts middleware's signed hand-off for this cookie: zero Redis commands during render", async () => {
+    const { cookie, id } = await signedInRequest("current-1");
+    const kit = glue.getSessionKit();
+    const validated = await kit.validateSessionToken(cookie);
+    if (!validated.ok) throw new Error("expected a valid session");
+    request.headers.set(HANDOFF_HEADER, await kit.signHandoff(validated.session, cookie));
+
+    countFetches();
+    const result = await glue.getCurrentSession();
+    expect(result.ok && result.session.id).toBe(id);
+    expect(fetches, "render must not ask Redis again").toEqual([]);
+  });
+
+  it("ignores a hand-off made for another cookie and asks Redis (which knows it was revoked)", async () => {
+    const kit = glue.getSessionKit();
+    const other = await kit.createSession({ userId: "current-2", device: { userAgent: "UA" } });
+    if (!other.ok) throw new Error(other.reason);
+    const { id } = await signedInRequest("current-2");
+    request.headers.set(HANDOFF_HEADER, await kit.signHandoff(other.session, other.cookie.value));
+    await kit.revokeSession("current-2", id);
+
+    countFetches();
+    expect(await glue.getCurrentSession()).toEqual({ ok: false, reason: "revoked" });
+    expect(fetches.length, "one GET").toBe(1);
+  });
+
+  it("validates via Redis without a hand-off and schedules the due touch with after()", async () => {
+    const { cookie } = await signedInRequest("current-3");
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() + 120_000);
+      const result = await glue.getCurrentSession();
+      expect(result.ok && result.touchDue).toBe(true);
+      expect(request.after.length, "one touch scheduled").toBe(1);
+      await request.after[0]?.();
+      const after = await glue.getSessionKit().validateSessionToken(cookie);
+      expect(after.ok && after.session.lastActiveAt).toBe(Date.now());
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("reads, sets and clears the session cookie under the kit's cookie name", async () => {
+    const { cookie } = await signedInRequest("current-4");
+    expect(await glue.readSessionCookie()).toBe(cookie);
+    await glue.clearSessionCookie();
+    expect(await glue.readSessionCookie()).toBeUndefined();
+  });
+});
