@@ -7,7 +7,13 @@
  * the store is unavailable and throws `UnavailableError`.
  */
 import type { Redis } from "ioredis";
-import { type Command, type Engine, type TransactionResult, UnavailableError } from "./engine";
+import {
+  type Command,
+  type Engine,
+  type Subscriber,
+  type TransactionResult,
+  UnavailableError,
+} from "./engine";
 import { type Value, err, normalize } from "./encode";
 import { type RedisPool } from "./pool";
 
@@ -94,6 +100,31 @@ export class RedisEngine implements Engine {
     const replies = normalize(execReply.value, true);
     if (replies.t !== "arr") return { ok: false, error: "ERR transaction aborted" };
     return { ok: true, replies: replies.items };
+  }
+
+  async subscriber(): Promise<Subscriber> {
+    let conn: Redis;
+    try {
+      conn = await this.pool.dedicated();
+    } catch (error) {
+      throw unavailable(error);
+    }
+    return {
+      subscribe: async (target, pattern) =>
+        Number(pattern ? await conn.psubscribe(target) : await conn.subscribe(target)),
+      onMessage: (listener) => {
+        conn.on("messageBuffer", (channel: Buffer, message: Buffer) =>
+          listener(null, channel.toString("utf8"), message.toString("utf8")),
+        );
+        conn.on("pmessageBuffer", (pattern: Buffer, channel: Buffer, message: Buffer) =>
+          listener(pattern.toString("utf8"), channel.toString("utf8"), message.toString("utf8")),
+        );
+      },
+      onClose: (listener) => {
+        conn.on("end", listener);
+      },
+      close: () => conn.disconnect(),
+    };
   }
 
   close(): Promise<void> {

@@ -23,7 +23,17 @@ export interface Engine {
   pipeline(cmds: readonly Command[]): Promise<Value[]>;
   /** MULTI ... EXEC on a connection nobody else writes to until EXEC. */
   transaction(cmds: readonly Command[]): Promise<TransactionResult>;
+  /** A dedicated subscriber connection for SSE; absent when the engine cannot subscribe. */
+  subscriber?(): Promise<Subscriber>;
   close(): Promise<void>;
+}
+
+/** One SSE subscription: messages arrive through `onMessage` until `close()`. */
+export interface Subscriber {
+  subscribe(target: string, pattern: boolean): Promise<number>;
+  onMessage(listener: (pattern: string | null, channel: string, message: string) => void): void;
+  onClose(listener: () => void): void;
+  close(): void;
 }
 
 /** Thrown when the store cannot be reached (connection refused, timed out, closed). */

@@ -3,6 +3,7 @@
  *
  * - `shared()`: a few long-lived connections, round-robin, for single commands and pipelines
  *   (ioredis writes a pipeline in one go, so its commands stay in order on one connection).
+ * - `dedicated()`: a fresh connection for one SSE subscriber, closed when the client goes away.
  * - `lease()`: a connection handed out EXCLUSIVELY (for MULTI ... EXEC) until `release()`;
  *   at most `maxLeased` exist, extra callers wait in FIFO order. A lease released as unhealthy
  *   (timeout or connection error mid-transaction, so MULTI may still be open) is discarded.
@@ -83,6 +84,12 @@ export class RedisPool {
       });
     }
     return pool;
+  }
+
+  /** A fresh connection outside the pool (for a subscriber); the caller disconnects it. */
+  async dedicated(): Promise<Redis> {
+    if (this.closed) throw new Error("rest-server: pool is closed");
+    return connect(this.options.url, this.redisOptions);
   }
 
   shared(): Redis {

@@ -8,7 +8,8 @@
  * Any path prefix is accepted (`/redis/pipeline`). PUT is treated as POST; methods other than
  * HEAD/GET/POST/PUT get 405. Every error body is JSON; every 2xx carries a fresh `upstash-sync-token`.
  * Redis unreachable → 500 `{error}` at once (the pool fails fast and reconnects by itself).
- * Not implemented: path-style commands, SSE subscribe (501 JSON), `Upstash-Response-Format: resp2`.
+ * - `POST /subscribe/{ch}`, `/psubscribe/{pattern}`: SSE (see subscribe.ts; real Redis only)
+ * Not implemented: path-style commands, `/monitor` (501 JSON), `Upstash-Response-Format: resp2`.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseCommand } from "./args";
@@ -16,6 +17,7 @@ import { type Value, entryJson, err } from "./encode";
 import { type Command, type Engine, UnavailableError } from "./engine";
 import { isAuthorized, readBody, sendError, sendJson } from "./http";
 import { refusal } from "./refused";
+import { handleSubscribe, subscribeTarget } from "./subscribe";
 
 export interface HandlerOptions {
   readonly engine: Engine;
@@ -131,8 +133,13 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, options: Hand
   if (route === "ping") return handlePing(res, options.engine);
   if (!isAuthorized(req, url, options.token))
     return sendError(res, 401, "WRONGPASS invalid or missing auth token");
-  if (route === "subscribe")
-    return sendError(res, 501, "ERR subscriptions are not supported by this local REST server");
+  if (route === "subscribe") {
+    const target = subscribeTarget(url.pathname);
+    if (target === null) {
+      return sendError(res, 501, "ERR only /subscribe/{channel} and /psubscribe/{pattern} are supported");
+    }
+    return handleSubscribe(req, res, options.engine, target);
+  }
   if (method === "GET" || method === "HEAD")
     return sendError(res, 400, "ERR send the command as a JSON array with POST");
 
