@@ -5,10 +5,10 @@
  * - `POST /pipeline`    `[[...],[...]]` → 200 `[{result}|{error}, ...]`, in order, not atomic
  * - `POST /multi-exec`  same body → 200 array, or 400 `{error}` when the whole transaction is rejected
  * - `GET /ping`         health: 200 `{"result":"PONG"}` when Redis answers (no token needed)
+ * - `POST /subscribe/{ch}`, `/psubscribe/{pattern}`: SSE (see subscribe.ts; real Redis only)
  * Any path prefix is accepted (`/redis/pipeline`). PUT is treated as POST; methods other than
  * HEAD/GET/POST/PUT get 405. Every error body is JSON; every 2xx carries a fresh `upstash-sync-token`.
  * Redis unreachable → 500 `{error}` at once (the pool fails fast and reconnects by itself).
- * - `POST /subscribe/{ch}`, `/psubscribe/{pattern}`: SSE (see subscribe.ts; real Redis only)
  * Not implemented: path-style commands, `/monitor` (501 JSON), `Upstash-Response-Format: resp2`.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
