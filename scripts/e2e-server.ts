@@ -1,5 +1,6 @@
 /**
- * Playwright's web server: an isolated stack (own redis-server, REST server), a production build
+ * Playwright's web server: an isolated stack (always its own redis-server, even with REDIS_URL set, so
+ * outages can be simulated; REST server), a production build
  * (`next build` into NEXT_DIST_DIR, default .next-e2e) and `next start`, plus a loopback-only
  * control server so specs can simulate outages:
  *   POST /redis/stop   SHUTDOWN SAVE the stack's Redis (the app then answers 503)
@@ -73,7 +74,7 @@ async function main(): Promise<number> {
   if (token === "")
     throw new Error("e2e-server: E2E_REST_TOKEN is not set (set by tests/playwright.config.ts)");
 
-  const stack = await startStack({ token, restPort, allowEmbedded: false });
+  const stack = await startStack({ token, restPort, allowEmbedded: false, useRedisUrl: false });
   const stopControl = await startControlServer(stack, controlPort);
   const env: NodeJS.ProcessEnv = {
     ...process.env,

@@ -22,6 +22,8 @@ export type StackKind = "redis-url" | "redis-server" | "embedded";
 export interface StackOptions {
   /** Use this Redis instead of REDIS_URL / spawning one. @default process.env.REDIS_URL */
   readonly redisUrl?: string;
+  /** Honour REDIS_URL; false always spawns a stack-owned redis-server (needed for stopRedis). @default true */
+  readonly useRedisUrl?: boolean;
   /** REST token. @default random */
   readonly token?: string;
   /** REST server port. @default 0 (free) */
@@ -49,7 +51,7 @@ export interface Stack {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   installExitHooks();
   const token = options.token ?? randomBytes(24).toString("base64url");
-  const givenUrl = options.redisUrl ?? process.env.REDIS_URL;
+  const givenUrl = options.redisUrl ?? (options.useRedisUrl === false ? undefined : process.env.REDIS_URL);
   const log = (message: string): void => {
     if (options.verbose === true) process.stderr.write(`stack: ${message}\n`);
   };

@@ -95,7 +95,7 @@ describe("scripts after SCRIPT FLUSH", () => {
 describe.skipIf(!hasRedisServer())("Redis outage", () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await startStack({ useRedisUrl: false, allowEmbedded: false });
   });
   afterAll(async () => {
     await stack.stop();
