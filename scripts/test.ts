@@ -2,9 +2,11 @@
  * `npm test`: every check, in order, stopping at the first failure:
  * typecheck → lint → format check → vitest (unit + integration) → Playwright (e2e).
  * Ends with a plain summary line, `N passed, N failed[, N skipped]`; exits non-zero on failure.
+ * `npm test -- --only vitest,playwright` or `npm test -- --from vitest` runs a subset.
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { REPO_ROOT } from "./lib-next";
 
 interface Step {
@@ -36,10 +38,30 @@ function run(step: Step): Promise<number> {
   });
 }
 
+/** The steps selected by --only / --from (all of them by default). */
+function selectedSteps(): readonly Step[] {
+  const { values } = parseArgs({ options: { only: { type: "string" }, from: { type: "string" } } });
+  const names = STEPS.map((step) => step.name);
+  const check = (name: string): void => {
+    if (!names.includes(name)) throw new Error(`unknown step "${name}" (steps: ${names.join(", ")})`);
+  };
+  if (values.only !== undefined) {
+    const only = values.only.split(",").map((name) => name.trim());
+    only.forEach(check);
+    return STEPS.filter((step) => only.includes(step.name));
+  }
+  if (values.from !== undefined) {
+    check(values.from);
+    return STEPS.slice(names.indexOf(values.from));
+  }
+  return STEPS;
+}
+
 async function main(): Promise<number> {
+  const steps = selectedSteps();
   const results: Array<{ name: string; status: "passed" | "failed" | "skipped"; seconds: number }> = [];
   let failed = false;
-  for (const step of STEPS) {
+  for (const step of steps) {
     if (failed) {
       results.push({ name: step.name, status: "skipped", seconds: 0 });
       continue;
