@@ -17,3 +17,25 @@ test("the health check reports a reachable session store", async ({ page }) => {
   expect(typeof body.latencyMs).toBe("number");
   expect(response?.headers()["cache-control"]).toContain("no-store");
 });
+
+test("the health check answers 503 while Redis is stopped and 200 once it is back", async ({
+  page,
+  request,
+}) => {
+  const control = process.env.E2E_CONTROL_URL;
+  if (control === undefined || control === "") throw new Error("e2e: E2E_CONTROL_URL is not set");
+  expect((await request.post(`${control}/redis/stop`)).status(), "control: stop Redis").toBe(200);
+  try {
+    const started = Date.now();
+    const down = await page.goto("/api/health");
+    expect(Date.now() - started, "answered without hanging").toBeLessThan(5_000);
+    expect(down?.status()).toBe(503);
+    expect(await down?.json()).toMatchObject({ status: "unavailable" });
+  } finally {
+    expect((await request.post(`${control}/redis/start`)).status(), "control: start Redis").toBe(200);
+  }
+  await expect(async () => {
+    const up = await page.goto("/api/health");
+    expect(up?.status()).toBe(200);
+  }).toPass({ timeout: 10_000 });
+});
