@@ -7,7 +7,17 @@ export default defineConfig([
   ...nextVitals,
   ...nextTs,
   prettier,
-  globalIgnores([".next/**", ".next-*/**", "node_modules/**", "test-results/**", "playwright-report/**", ".tmp/**", "next-env.d.ts", "tests/fixtures/**/node_modules/**", "tests/fixtures/**/.next/**"]),
+  globalIgnores([
+    ".next/**",
+    ".next-*/**",
+    "node_modules/**",
+    "test-results/**",
+    "playwright-report/**",
+    ".tmp/**",
+    "next-env.d.ts",
+    "tests/fixtures/**/node_modules/**",
+    "tests/fixtures/**/.next/**",
+  ]),
   {
     rules: {
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
