@@ -1,13 +1,15 @@
 /**
  * `npm test`: every check, in order, stopping at the first failure:
- * typecheck → lint → format check → vitest (unit + integration) → Playwright (e2e).
- * Ends with a plain summary line, `N passed, N failed[, N skipped]`; exits non-zero on failure.
+ * prerequisites (redis-server, Chromium: see prerequisites.ts) → typecheck → lint → format check →
+ * vitest (unit + integration) → Playwright (e2e).
+ * Ends with a plain summary line, `steps: N passed, N failed[, N skipped]`; exits non-zero on failure.
  * `npm test -- --only vitest,playwright` or `npm test -- --from vitest` runs a subset.
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { REPO_ROOT } from "./lib-next";
+import { ensurePrerequisites } from "./prerequisites";
 
 interface Step {
   readonly name: string;
@@ -59,6 +61,7 @@ function selectedSteps(): readonly Step[] {
 
 async function main(): Promise<number> {
   const steps = selectedSteps();
+  if (ensurePrerequisites() !== 0) return 1;
   const results: Array<{ name: string; status: "passed" | "failed" | "skipped"; seconds: number }> = [];
   let failed = false;
   for (const step of steps) {
@@ -81,7 +84,7 @@ async function main(): Promise<number> {
   }
   const skipped = count("skipped");
   process.stdout.write(
-    `${count("passed")} passed, ${count("failed")} failed${skipped > 0 ? `, ${skipped} skipped` : ""}\n`,
+    `steps: ${count("passed")} passed, ${count("failed")} failed${skipped > 0 ? `, ${skipped} skipped` : ""}\n`,
   );
   return failed ? 1 : 0;
 }
