@@ -1,4 +1,5 @@
 import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
+import { HANDOFF_HEADER } from "@/lib/session";
 import { sessionMiddleware } from "@/lib/session/next";
 
 const PROTECTED_PREFIXES = ["/devices", "/account"] as const;
@@ -29,7 +30,15 @@ export default async function middleware(req: NextRequest, event: NextFetchEvent
       headers: { "content-type": "text/plain; charset=utf-8" },
     });
   }
-  return handleSession(req, event);
+  const response = await handleSession(req, event);
+  // A Server Action posted while the store is down runs anyway: its own requireSession() sees the outage and
+  // answers with an "unavailable" form state, which the client can show (it cannot parse the 503 HTML page).
+  if (response.status === 503 && req.method === "POST" && req.headers.has("next-action")) {
+    const forwarded = new Headers(req.headers);
+    forwarded.delete(HANDOFF_HEADER);
+    return NextResponse.next({ request: { headers: forwarded } });
+  }
+  return response;
 }
 
 export const config = {

@@ -18,6 +18,11 @@ export function loginRateLimitPrefix(prefix: string, scope: "ip" | "account"): s
   return `${prefix}ratelimit:login:${scope}`;
 }
 
+/** `{prefix}ratelimit:signup:ip`: @upstash/ratelimit key prefix for sign-ups per client IP. */
+export function signUpRateLimitPrefix(prefix: string): string {
+  return `${prefix}ratelimit:signup:ip`;
+}
+
 /** `{prefix}metrics:login_failed:{unixMinute}`: counter of failed sign-ins in that minute, expires after a day. */
 export function failedLoginBucketKey(prefix: string, unixMinute: number): string {
   return `${prefix}metrics:login_failed:${unixMinute}`;

@@ -31,6 +31,12 @@ describe("password hashing", () => {
     }
   });
 
+  it("queues derivations beyond the concurrency cap instead of failing or hanging", async () => {
+    const hashes = await Promise.all(Array.from({ length: 5 }, (_, index) => hashPassword(`pw-${index}`)));
+    expect(new Set(hashes).size).toBe(5);
+    expect(await verifyPassword("pw-4", hashes[4] ?? "")).toBe(true);
+  });
+
   it("the dummy verification for unknown emails always fails", async () => {
     expect(await verifyAgainstDummyHash("anything")).toBe(false);
   });

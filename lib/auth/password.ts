@@ -63,7 +63,7 @@ function parseHash(encoded: string): ParsedHash | undefined {
   if (!Number.isInteger(p) || p < 1 || p > 16) return undefined;
   const salt = Buffer.from(saltText ?? "", "base64url");
   const key = Buffer.from(keyText ?? "", "base64url");
-  if (salt.length < 8 || key.length < 16) return undefined;
+  if (salt.length < SALT_BYTES || key.length !== KEY_BYTES) return undefined;
   return { log2N, r, p, salt, key };
 }
 

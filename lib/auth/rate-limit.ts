@@ -10,7 +10,7 @@ import { Ratelimit } from "@upstash/ratelimit";
 import type { Redis } from "@upstash/redis";
 import { createHash } from "node:crypto";
 import { authEnv } from "./env";
-import { failedLoginBucketKey, loginRateLimitPrefix } from "./keys";
+import { failedLoginBucketKey, loginRateLimitPrefix, signUpRateLimitPrefix } from "./keys";
 import { authRedis } from "./redis";
 
 export type LoginThrottle =
@@ -20,7 +20,7 @@ export type LoginThrottle =
 
 const FAILED_BUCKET_TTL_SECONDS = 24 * 60 * 60;
 
-let limiters: { ip: Ratelimit; account: Ratelimit } | undefined;
+let limiters: { ip: Ratelimit; account: Ratelimit; signUp: Ratelimit } | undefined;
 
 const SHEBANG_LINE = /^#!lua[^\n]*\n/;
 let stripShebang = false;
@@ -53,7 +53,7 @@ function shebangTolerant(redis: Redis): Redis {
   });
 }
 
-function loginLimiters(): { ip: Ratelimit; account: Ratelimit } {
+function authLimiters(): { ip: Ratelimit; account: Ratelimit; signUp: Ratelimit } {
   if (limiters !== undefined) return limiters;
   const env = authEnv();
   const redis = shebangTolerant(authRedis());
@@ -74,6 +74,14 @@ function loginLimiters(): { ip: Ratelimit; account: Ratelimit } {
       analytics: false,
       ephemeralCache: false,
     }),
+    signUp: new Ratelimit({
+      redis,
+      limiter: Ratelimit.slidingWindow(env.AUTH_SIGNUP_LIMIT_PER_IP_PER_HOUR, "1 h"),
+      prefix: signUpRateLimitPrefix(env.AUTH_KEY_PREFIX),
+      timeout: env.AUTH_REDIS_TIMEOUT_MS,
+      analytics: false,
+      ephemeralCache: false,
+    }),
   };
   return limiters;
 }
@@ -83,26 +91,41 @@ function accountIdentifier(normalizedEmail: string): string {
   return createHash("sha256").update(normalizedEmail).digest("base64url");
 }
 
+function verdict(
+  results: ReadonlyArray<{ success: boolean; reset: number; reason?: string }>,
+): LoginThrottle {
+  // On timeout the library answers success: true with reason "timeout"; we refuse instead.
+  if (results.some((result) => result.reason === "timeout")) return { ok: false, reason: "unavailable" };
+  const denied = results.filter((result) => !result.success);
+  if (denied.length === 0) return { ok: true };
+  const resetAt = Math.max(...denied.map((result) => result.reset));
+  return {
+    ok: false,
+    reason: "throttled",
+    retryAfterSeconds: Math.max(1, Math.ceil((resetAt - Date.now()) / 1000)),
+  };
+}
+
+/** Consumes one sign-up from the client's IP window; no IP known (no trusted header) means no IP window. */
+export async function checkSignUpThrottle(ip: string | undefined): Promise<LoginThrottle> {
+  if (ip === undefined || ip === "") return { ok: true };
+  try {
+    return verdict([await authLimiters().signUp.limit(ip)]);
+  } catch {
+    return { ok: false, reason: "unavailable" };
+  }
+}
+
 /** Consumes one attempt from both windows. Call before any password work. */
 export async function checkLoginThrottle(input: {
   ip: string | undefined;
   normalizedEmail: string;
 }): Promise<LoginThrottle> {
-  const { ip, account } = loginLimiters();
+  const { ip, account } = authLimiters();
   try {
     const checks = [account.limit(accountIdentifier(input.normalizedEmail))];
     if (input.ip !== undefined && input.ip !== "") checks.push(ip.limit(input.ip));
-    const results = await Promise.all(checks);
-    // On timeout the library answers success: true with reason "timeout"; we refuse instead.
-    if (results.some((result) => result.reason === "timeout")) return { ok: false, reason: "unavailable" };
-    const denied = results.filter((result) => !result.success);
-    if (denied.length === 0) return { ok: true };
-    const resetAt = Math.max(...denied.map((result) => result.reset));
-    return {
-      ok: false,
-      reason: "throttled",
-      retryAfterSeconds: Math.max(1, Math.ceil((resetAt - Date.now()) / 1000)),
-    };
+    return verdict(await Promise.all(checks));
   } catch {
     return { ok: false, reason: "unavailable" };
   }

@@ -41,6 +41,24 @@ test.describe("signing up and signing in", () => {
     expect(await page.content(), "the password must not appear in the page").not.toContain("wrong password!");
   });
 
+  test("repeated wrong passwords throttle the account, and then even the right password waits", async ({
+    page,
+    account,
+  }) => {
+    await page.goto("/login");
+    const alert = page.getByRole("main").getByRole("alert");
+    let throttledAfter = 0;
+    for (let attempt = 1; attempt <= 12 && throttledAfter === 0; attempt += 1) {
+      await fillLogin(page, { email: account.email, password: `wrong-${attempt}` });
+      await expect(alert).toHaveText(/Email or password is incorrect|Too many sign-in attempts/);
+      if ((await alert.textContent())?.startsWith("Too many") === true) throttledAfter = attempt;
+    }
+    expect(throttledAfter, "the per-account window should close within 12 attempts").toBeGreaterThan(1);
+    await fillLogin(page, account);
+    await expect(alert).toHaveText(/^Too many sign-in attempts\. Try again in \d+ seconds\.$/);
+    await expect(page).toHaveURL(/\/login/);
+  });
+
   test("invalid form input is reported per field, never a server error", async ({ page }) => {
     await page.goto("/login");
     await page.getByLabel("Email").fill("not-an-email");

@@ -47,7 +47,13 @@ export async function fillLogin(
   await page.getByLabel("Email").fill(account.email);
   await page.getByLabel("Password").fill(account.password);
   if (options.remember === true) await page.getByLabel("Remember me").check();
+  // Wait for the action's answer: an earlier error message may still be on screen, and React resets the form
+  // when the action settles, which would wipe fields typed in the meantime.
+  const answered = page.waitForResponse(
+    (response) => response.request().method() === "POST" && new URL(response.url()).pathname === "/login",
+  );
   await page.getByRole("button", { name: "Sign in" }).click();
+  await answered;
 }
 
 /** Signs in from /login and waits for the devices page (the default destination). */

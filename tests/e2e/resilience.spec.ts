@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { expect, test, USER_AGENTS } from "./fixtures";
 
 function controlUrl(path: string): string {
   const base = process.env.E2E_CONTROL_URL;
@@ -80,6 +80,32 @@ test.describe("attacks and outages", () => {
         expect(again?.status()).toBe(200);
       }, "the same cookie works again").toPass({ timeout: 15_000 });
       await expect(signedInPage.getByText("This device", { exact: true })).toBeVisible();
+    });
+
+    test("an action during the outage says nothing changed, and nobody is signed out", async ({
+      openDevice,
+      request,
+    }) => {
+      const a = await openDevice(USER_AGENTS.desktopChrome);
+      const b = await openDevice(USER_AGENTS.iphoneSafari);
+      await b.page.getByRole("button", { name: "Sign out everywhere" }).click();
+
+      expect((await request.post(controlUrl("/redis/stop"))).ok(), "control server stopped Redis").toBe(true);
+      await b.page.getByRole("button", { name: "Confirm sign out everywhere" }).click();
+      await expect(b.page.getByRole("status")).toHaveText(
+        "The session store is unavailable. Nothing changed; try again in a moment.",
+      );
+      expect((await request.post(controlUrl("/redis/start"))).ok(), "control server started Redis").toBe(
+        true,
+      );
+
+      for (const device of [a, b]) {
+        await expect(async () => {
+          const response = await device.page.goto("/devices");
+          expect(response?.status()).toBe(200);
+        }, "every device is still signed in").toPass({ timeout: 15_000 });
+        await expect(device.page.getByText("This device", { exact: true })).toBeVisible();
+      }
     });
   });
 });

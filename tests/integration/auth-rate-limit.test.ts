@@ -2,7 +2,7 @@
  * Login throttling against real Redis: per-account and per-IP windows, failed-attempt buckets.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { checkLoginThrottle, recordFailedLogin } from "@/lib/auth/rate-limit";
+import { checkLoginThrottle, checkSignUpThrottle, recordFailedLogin } from "@/lib/auth/rate-limit";
 import { randomPrefix, testRedis } from "../support/redis";
 
 let prefix = "";
@@ -12,6 +12,7 @@ beforeAll(() => {
   process.env.AUTH_KEY_PREFIX = prefix;
   process.env.AUTH_LOGIN_LIMIT_PER_ACCOUNT = "3";
   process.env.AUTH_LOGIN_LIMIT_PER_IP_PER_MINUTE = "5";
+  process.env.AUTH_SIGNUP_LIMIT_PER_IP_PER_HOUR = "2";
 });
 
 describe("login throttling", () => {
@@ -42,6 +43,14 @@ describe("login throttling", () => {
     expect(await checkLoginThrottle({ ip: "203.0.113.8", normalizedEmail: "spray9@example.test" })).toEqual({
       ok: true,
     });
+  });
+
+  it("limits sign-ups per IP, and skips the window when no IP is known", async () => {
+    expect(await checkSignUpThrottle("198.51.100.1")).toEqual({ ok: true });
+    expect(await checkSignUpThrottle("198.51.100.1")).toEqual({ ok: true });
+    expect(await checkSignUpThrottle("198.51.100.1")).toMatchObject({ ok: false, reason: "throttled" });
+    expect(await checkSignUpThrottle("198.51.100.2")).toEqual({ ok: true });
+    expect(await checkSignUpThrottle(undefined)).toEqual({ ok: true });
   });
 
   it("counts failed sign-ins in a per-minute bucket that expires", async () => {

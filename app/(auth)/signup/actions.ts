@@ -1,9 +1,12 @@
 "use server";
 
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { hashPassword } from "@/lib/auth/password";
+import { checkSignUpThrottle } from "@/lib/auth/rate-limit";
 import { createUser } from "@/lib/auth/users";
+import { deviceFromHeaders } from "@/lib/session/next";
 import { firstFieldErrors, formError, formFields, type FormState } from "../../form-state";
 
 export type SignUpField = "email" | "password" | "confirmPassword";
@@ -22,6 +25,8 @@ const signUpSchema = z
     path: ["confirmPassword"],
   });
 
+const UNAVAILABLE = "We can't create your account right now. Try again in a moment.";
+
 export async function signUpAction(
   _previous: FormState<SignUpField>,
   formData: FormData,
@@ -30,6 +35,14 @@ export async function signUpAction(
   const parsed = signUpSchema.safeParse({ ...fields, email: fields.email?.trim() });
   if (!parsed.success) {
     return formError("Check the highlighted fields", firstFieldErrors(parsed.error), fields.email);
+  }
+  const throttle = await checkSignUpThrottle(deviceFromHeaders(await headers()).ip);
+  if (!throttle.ok) {
+    const message =
+      throttle.reason === "throttled"
+        ? `Too many sign-ups from your network. Try again in ${throttle.retryAfterSeconds} seconds.`
+        : UNAVAILABLE;
+    return formError(message, {}, parsed.data.email);
   }
   const created = await createUser({
     email: parsed.data.email,
@@ -43,7 +56,7 @@ export async function signUpAction(
         parsed.data.email,
       );
     }
-    return formError("We can't create your account right now. Try again in a moment.", {}, parsed.data.email);
+    return formError(UNAVAILABLE, {}, parsed.data.email);
   }
   redirect("/login?registered=1");
 }
