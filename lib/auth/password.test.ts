@@ -37,7 +37,16 @@ describe("password hashing", () => {
     expect(await verifyPassword("pw-4", hashes[4] ?? "")).toBe(true);
   });
 
-  it("the dummy verification for unknown emails always fails", async () => {
+  it("the dummy verification for unknown emails always fails, and costs one full derivation", async () => {
+    const real = await hashPassword("pw");
+    const started = performance.now();
+    await verifyPassword("pw", real);
+    const realMs = performance.now() - started;
+    const dummyStarted = performance.now();
     expect(await verifyAgainstDummyHash("anything")).toBe(false);
+    const dummyMs = performance.now() - dummyStarted;
+    expect(dummyMs, `dummy ${dummyMs.toFixed(0)} ms vs real ${realMs.toFixed(0)} ms`).toBeGreaterThan(
+      realMs / 3,
+    );
   });
 });

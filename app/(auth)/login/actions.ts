@@ -29,7 +29,11 @@ export async function loginAction(
   const fields = formFields(formData, ["email", "password", "remember", "next"]);
   const parsed = loginSchema.safeParse({ ...fields, email: fields.email?.trim() });
   if (!parsed.success) {
-    return formError("Check the highlighted fields", firstFieldErrors(parsed.error), fields.email);
+    return formError(
+      "Check the highlighted fields",
+      firstFieldErrors(parsed.error),
+      fields.email?.slice(0, 254),
+    );
   }
   const email = normalizeEmail(parsed.data.email);
   const device = deviceFromHeaders(await headers());

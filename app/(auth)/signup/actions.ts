@@ -34,7 +34,11 @@ export async function signUpAction(
   const fields = formFields(formData, ["email", "password", "confirmPassword"]);
   const parsed = signUpSchema.safeParse({ ...fields, email: fields.email?.trim() });
   if (!parsed.success) {
-    return formError("Check the highlighted fields", firstFieldErrors(parsed.error), fields.email);
+    return formError(
+      "Check the highlighted fields",
+      firstFieldErrors(parsed.error),
+      fields.email?.slice(0, 254),
+    );
   }
   const throttle = await checkSignUpThrottle(deviceFromHeaders(await headers()).ip);
   if (!throttle.ok) {
