@@ -1,7 +1,7 @@
 /**
  * Login throttling against real Redis: per-account and per-IP windows, failed-attempt buckets.
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { checkLoginThrottle, checkSignUpThrottle, recordFailedLogin } from "@/lib/auth/rate-limit";
 import { randomPrefix, testRedis } from "../support/redis";
 
@@ -9,10 +9,15 @@ let prefix = "";
 
 beforeAll(() => {
   prefix = randomPrefix("auth-rl");
-  process.env.AUTH_KEY_PREFIX = prefix;
-  process.env.AUTH_LOGIN_LIMIT_PER_ACCOUNT = "3";
-  process.env.AUTH_LOGIN_LIMIT_PER_IP_PER_MINUTE = "5";
-  process.env.AUTH_SIGNUP_LIMIT_PER_IP_PER_HOUR = "2";
+  vi.stubEnv("AUTH_KEY_PREFIX", prefix);
+  vi.stubEnv("AUTH_LOGIN_LIMIT_PER_ACCOUNT", "3");
+  vi.stubEnv("AUTH_LOGIN_LIMIT_PER_IP_PER_MINUTE", "5");
+  vi.stubEnv("AUTH_SIGNUP_LIMIT_PER_IP_PER_HOUR", "2");
+});
+
+// Forked workers run several files: leave no environment behind for the next one.
+afterAll(() => {
+  vi.unstubAllEnvs();
 });
 
 describe("login throttling", () => {

@@ -3,7 +3,7 @@
  * throttle fails closed (a limiter error is a denial, never a pass).
  */
 import { createServer, type Server } from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 let server: Server;
 
@@ -17,12 +17,13 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("setup: no port");
-  process.env.UPSTASH_REDIS_REST_URL = `http://127.0.0.1:${address.port}`;
-  process.env.UPSTASH_REDIS_REST_TOKEN = "unused";
-  process.env.AUTH_REDIS_TIMEOUT_MS = "500";
+  vi.stubEnv("UPSTASH_REDIS_REST_URL", `http://127.0.0.1:${address.port}`);
+  vi.stubEnv("UPSTASH_REDIS_REST_TOKEN", "unused");
+  vi.stubEnv("AUTH_REDIS_TIMEOUT_MS", "500");
 });
 
 afterAll(async () => {
+  vi.unstubAllEnvs();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 

@@ -2,12 +2,17 @@
  * lib/auth users against real Redis (through the REST server), under a random key prefix.
  * lib/auth reads its environment on first use, so setting it in beforeAll is early enough.
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createUser, findUserByEmail, getUserById, updatePasswordHash } from "@/lib/auth/users";
 import { randomPrefix } from "../support/redis";
 
 beforeAll(() => {
-  process.env.AUTH_KEY_PREFIX = randomPrefix("auth-users");
+  vi.stubEnv("AUTH_KEY_PREFIX", randomPrefix("auth-users"));
+});
+
+// Forked workers run several files: leave no environment behind for the next one.
+afterAll(() => {
+  vi.unstubAllEnvs();
 });
 
 describe("users in Redis", () => {

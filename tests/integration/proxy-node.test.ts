@@ -3,7 +3,7 @@
  * the same sessionMiddleware core that middleware.ts runs on the Edge.
  */
 import { NextRequest, type NextFetchEvent } from "next/server";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { proxy } from "@/docs/proxy.example";
 import type { SessionKit } from "@/lib/session";
 import { getSessionKit } from "@/lib/session/next";
@@ -17,8 +17,13 @@ const event = {
 
 beforeAll(() => {
   // The kit singleton reads process.env on first use.
-  process.env.SESSION_KEY_PREFIX = randomPrefix("proxy");
+  vi.stubEnv("SESSION_KEY_PREFIX", randomPrefix("proxy"));
   kit = getSessionKit();
+});
+
+// Forked workers run several files: leave no environment behind for the next one.
+afterAll(() => {
+  vi.unstubAllEnvs();
 });
 
 function request(path: string, cookie?: string): NextRequest {
