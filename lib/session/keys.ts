@@ -10,6 +10,8 @@
  * `{U}` is a Redis Cluster hash tag: all of one user's keys hash to one slot, so the Lua scripts may touch
  * session keys derived from the index (Upstash and Redis Cluster both require single-slot scripts).
  * encodeURIComponent keeps "{", "}" and ":" out of the tag, so no user id can reach another user's keys.
+ * Metrics (see metrics.ts) live under P{#metrics}: "#" is never left unencoded by encodeURIComponent, so no user's
+ * tag can equal it. They are in another slot than any user's keys: only separate commands touch them.
  * Seam: change formats here only; the Lua scripts receive the session-key prefix as an argument.
  */
 
@@ -29,5 +31,32 @@ export function userKeys(keyPrefix: string, userId: string): UserKeys {
     index: `${base}:idx`,
     sessionPrefix,
     session: (tokenHash) => `${sessionPrefix}${tokenHash}`,
+  };
+}
+
+export type MetricsKeys = {
+  /** `P{#metrics}:live` sorted set: member = token hash, score = the session's expiresAt (ms). */
+  live: string;
+  /** `P{#metrics}:born` hash: token hash → "<createdAt ms>:<encoded user id>". */
+  born: string;
+  /** `P{#metrics}:users` sorted set: member = encoded user id, score = that user's live sessions. */
+  users: string;
+  /** `P{#metrics}:totals` hash of monotonic counters (Prometheus `_total`s). */
+  totals: string;
+  /** `P{#metrics}:m:<unix minute>` hash: that minute's counters (TTL 25 h). */
+  minute: (unixMinute: number) => string;
+  /** `P{#metrics}:h:<unix hour>` hash: that hour's counters (TTL 8 days). */
+  hour: (unixHour: number) => string;
+};
+
+export function metricsKeys(keyPrefix: string): MetricsKeys {
+  const base = `${keyPrefix}{#metrics}`;
+  return {
+    live: `${base}:live`,
+    born: `${base}:born`,
+    users: `${base}:users`,
+    totals: `${base}:totals`,
+    minute: (unixMinute) => `${base}:m:${unixMinute}`,
+    hour: (unixHour) => `${base}:h:${unixHour}`,
   };
 }

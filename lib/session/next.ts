@@ -19,9 +19,21 @@ import type { DeviceInfo, SessionCookie, SignedOutReason, ValidationResult } fro
 
 let singleton: SessionKit | undefined;
 
-/** The app-wide kit, built on first use from process.env (throws `session: ...` if misconfigured). */
+/** Hands bookkeeping to `after()` inside a request; outside one (scripts, tests) it just runs. */
+function deferTask(task: () => Promise<unknown>): void {
+  try {
+    after(task);
+  } catch {
+    void task();
+  }
+}
+
+/**
+ * The app-wide kit, built on first use from process.env (throws `session: ...` if misconfigured). Metrics are on
+ * (`SESSION_METRICS=0` turns them off) and written after the response.
+ */
 export function getSessionKit(): SessionKit {
-  singleton ??= createSessionKit();
+  singleton ??= createSessionKit({ metrics: process.env.SESSION_METRICS !== "0", defer: deferTask });
   return singleton;
 }
 

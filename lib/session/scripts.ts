@@ -14,6 +14,9 @@
 
 /** Helpers shared by the scripts (prepended to each). */
 const PRELUDE = `
+-- Sessions this script ended, as "<hash>:<reason>" (reported to the caller for metrics and the activity log).
+local ENDED = {}
+
 -- Parses the record header (see record.ts); nil for markers and anything else.
 local function decode(v)
   if not v then return nil end
@@ -84,13 +87,15 @@ local function mark(idx, sp, m, reason, now, markerMs)
     redis.call('DEL', sp .. m.h)
   end
   redis.call('ZREM', idx, m.h)
+  ENDED[#ENDED + 1] = m.h .. ':' .. reason
 end
 `;
 
 /**
  * KEYS: [index, new session key, (replaced session key)]
  * ARGV: [sessionPrefix, newHash, recordJson, ttlMs, now, cap, policy, revokeOthers "1"|"0", markerMs, replaceHash|""]
- * Returns {1, evicted} or {0, 0} when policy "reject-new" refuses.
+ * Returns {1, evicted, ended, live} or {0, 0, '', live} when policy "reject-new" refuses; `ended` is the
+ * space-joined "<hash>:<reason>" of the sessions it ended, `live` the user's live sessions afterwards.
  */
 export const CREATE_SCRIPT = `${PRELUDE}
 local idx, sp, newHash = KEYS[1], ARGV[1], ARGV[2]
@@ -102,12 +107,12 @@ for _, m in ipairs(prune(idx, sp, now)) do
 end
 local evict = 0
 if not revokeOthers and #others >= cap then
-  if ARGV[7] == 'reject-new' then return {0, 0} end
+  if ARGV[7] == 'reject-new' then return {0, 0, '', #others} end
   evict = #others - cap + 1
 end
 if replaceHash ~= '' then
+  if redis.call('ZREM', idx, replaceHash) == 1 then ENDED[#ENDED + 1] = replaceHash .. ':logout' end
   redis.call('DEL', sp .. replaceHash)
-  redis.call('ZREM', idx, replaceHash)
 end
 local kept = {}
 for i, m in ipairs(others) do
@@ -123,13 +128,13 @@ redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
 redis.call('ZADD', idx, ARGV[5], newHash)
 kept[#kept + 1] = { h = newHash }
 expireIndex(idx, sp, kept)
-return {1, evict}
+return {1, evict, table.concat(ENDED, ' '), #kept}
 `;
 
 /**
  * KEYS: [session key, index]
  * ARGV: [now, idleMs, rememberIdleMs, touchIntervalMs]
- * Returns 1 when touched, 0 when not due or the session is gone/revoked (never recreates it).
+ * Returns the new expiresAt (ms) when touched, 0 when not due or the session is gone/revoked (never recreates it).
  */
 export const TOUCH_SCRIPT = `${PRELUDE}
 local now = tonumber(ARGV[1])
@@ -143,13 +148,14 @@ rec.lastActiveAt = now
 rec.expiresAt = expiresAt
 redis.call('SET', KEYS[1], encode(rec), 'PX', ms(expiresAt - now))
 if redis.call('PTTL', KEYS[2]) < expiresAt - now then redis.call('PEXPIRE', KEYS[2], ms(expiresAt - now)) end
-return 1
+return expiresAt
 `;
 
 /**
  * KEYS: [index]
  * ARGV: [sessionPrefix, publicId, reason, now, markerMs]
- * Returns 1 when a session of this user had that public id, else 0. Only this user's index is searched.
+ * Returns {revoked 1|0, ended, live}: revoked is 1 when a session of this user had that public id. Only this
+ * user's index is searched.
  */
 export const REVOKE_ONE_SCRIPT = `${PRELUDE}
 local idx, sp, now, markerMs = KEYS[1], ARGV[1], tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -163,13 +169,13 @@ for _, m in ipairs(prune(idx, sp, now)) do
   end
 end
 expireIndex(idx, sp, kept)
-return revoked
+return {revoked, table.concat(ENDED, ' '), #kept}
 `;
 
 /**
  * KEYS: [index, current session key]
  * ARGV: [sessionPrefix, currentHash, now, markerMs]
- * Returns how many other sessions were revoked (reason "revoked").
+ * Returns {revoked, ended, live}: how many other sessions were revoked (reason "revoked").
  */
 export const REVOKE_OTHERS_SCRIPT = `${PRELUDE}
 local idx, sp, now, markerMs = KEYS[1], ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -183,13 +189,13 @@ for _, m in ipairs(prune(idx, sp, now)) do
   end
 end
 expireIndex(idx, sp, kept)
-return revoked
+return {revoked, table.concat(ENDED, ' '), #kept}
 `;
 
 /**
  * KEYS: [index]
  * ARGV: [sessionPrefix, reason, now, markerMs]
- * Returns how many sessions were revoked.
+ * Returns {revoked, ended, 0}: how many sessions were revoked.
  */
 export const REVOKE_ALL_SCRIPT = `${PRELUDE}
 local idx, sp, now, markerMs = KEYS[1], ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -199,20 +205,22 @@ for _, m in ipairs(prune(idx, sp, now)) do
   revoked = revoked + 1
 end
 redis.call('DEL', idx)
-return revoked
+return {revoked, table.concat(ENDED, ' '), 0}
 `;
 
 /**
  * Sign out this device: no marker (the user asked for it).
  * KEYS: [index, session key]
  * ARGV: [sessionPrefix, hash, now]
+ * Returns {1, ended, live}.
  */
 export const LOGOUT_SCRIPT = `${PRELUDE}
 local idx, sp = KEYS[1], ARGV[1]
 redis.call('DEL', KEYS[2])
-redis.call('ZREM', idx, ARGV[2])
-expireIndex(idx, sp, prune(idx, sp, tonumber(ARGV[3])))
-return 1
+if redis.call('ZREM', idx, ARGV[2]) == 1 then ENDED[#ENDED + 1] = ARGV[2] .. ':logout' end
+local alive = prune(idx, sp, tonumber(ARGV[3]))
+expireIndex(idx, sp, alive)
+return {1, table.concat(ENDED, ' '), #alive}
 `;
 
 /**

@@ -6,7 +6,8 @@
  * `reason: "unavailable"`, never a sign-out; misuse (empty user id, bad config) throws `session: ...`.
  * Cost per call (Redis commands): validate 1 (GET) — 0 inside the optional revalidate window; touch 1 script
  * (at most once per touchIntervalSeconds per session); create 1 script (+1 when replacing another user's cookie);
- * list / revoke-one / revoke-others / revoke-all / logout 1 script each.
+ * list / revoke-one / revoke-others / revoke-all / logout 1 script each. Create, revoke and logout add one
+ * metrics script handed to `defer` (after the response); a due touch adds one too (it is off the hot path already).
  * Seam: `now` (an injectable clock, ms) and `redis` (any @upstash/redis client) are the two things to swap.
  */
 import type { Redis } from "@upstash/redis";
@@ -28,6 +29,7 @@ import {
 import { normalizeDevice } from "./device";
 import { createHandoffSigner } from "./handoff";
 import { userKeys } from "./keys";
+import { createMetricsRecorder, endedEvents, type MetricEvent, type MetricsSnapshot } from "./metrics";
 import { decodeStoredValue, encodeSession } from "./record";
 import {
   CREATE_SCRIPT,
@@ -62,6 +64,16 @@ export type SessionKitOptions = {
   env?: Record<string, string | undefined>;
   /** Clock in epoch milliseconds; tests inject a fake one. @default Date.now */
   now?: () => number;
+  /**
+   * Runs bookkeeping (metrics) after the response: pass Next's `after` or a platform `waitUntil`.
+   * Without it the kit awaits the bookkeeping before returning. @default undefined (await)
+   */
+  defer?: (task: () => Promise<unknown>) => void;
+  /**
+   * Record session metrics (metrics.ts): one more script per create/revoke/logout (handed to `defer`) and per
+   * due touch. `getSessionKit()` (next.ts) turns it on with `defer: after`. @default false
+   */
+  metrics?: boolean;
 };
 
 export interface SessionKit {
@@ -82,6 +94,10 @@ export interface SessionKit {
   signHandoff(session: Session, cookieValue: string): Promise<string>;
   /** The session in a hand-off header, or null unless signature, expiry and cookie binding all hold. */
   verifyHandoff(header: string | null | undefined, cookieValue: string | undefined): Promise<Session | null>;
+  /** Counts a failed sign-in attempt in the metrics (best effort, never throws). */
+  recordFailedSignIn(): Promise<void>;
+  /** Current metrics: active sessions, rates, durations, failed sign-ins, per-user concurrency. */
+  readMetrics(): Promise<{ ok: true; metrics: MetricsSnapshot } | { ok: false; reason: "unavailable" }>;
 }
 
 const UNAVAILABLE = { ok: false, reason: "unavailable" } as const;
@@ -106,6 +122,28 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
   const handoff = createHandoffSigner(config.secret, config.handoffTtlSeconds, now);
   const markerMs = String(config.markerTtlSeconds * 1000);
   const windowMs = config.revalidateAfterSeconds * 1000;
+  const longestLifetimeSeconds = Math.max(
+    config.absoluteLifetimeSeconds,
+    config.rememberMe.absoluteLifetimeSeconds,
+  );
+  const metrics = createMetricsRecorder(
+    store,
+    config.keyPrefix,
+    now,
+    Math.max(90 * 86400, longestLifetimeSeconds + 86400),
+  );
+  /** Metric events are written in a separate call (another cluster slot), after the response when possible. */
+  const bookkeep = async (events: MetricEvent[]): Promise<void> => {
+    if (options.metrics !== true || events.length === 0) return;
+    const task = (): Promise<void> => metrics.record(events);
+    if (options.defer === undefined) await task();
+    else options.defer(task);
+  };
+  /** Events for a per-user script's {…, ended, live} tail. */
+  const endings = (userId: string, ended: unknown, live: unknown): MetricEvent[] => [
+    ...endedEvents(ended),
+    { type: "user_live", user: userId, live: Number(live) || 0 },
+  ];
 
   let passwords: Promise<Passwords> | undefined;
   const getPasswords = (): Promise<Passwords> => (passwords ??= buildPasswords(config));
@@ -183,6 +221,18 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
       const [created, evicted] = toNumbers(result.value);
       if (created === 0) return { ok: false, reason: "limit_reached" };
       if (created !== 1) return UNAVAILABLE;
+      const tail = Array.isArray(result.value) ? result.value : [];
+      await bookkeep([
+        ...endedEvents(tail[2]),
+        {
+          type: "created",
+          hash,
+          user: input.userId,
+          createdAt: at,
+          expiresAt: session.expiresAt,
+          live: Number(tail[3]) || 1,
+        },
+      ]);
       return { ok: true, session, cookie: await issueCookie(token, session, at), evicted: evicted ?? 0 };
     },
 
@@ -243,7 +293,11 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
           ),
       );
       if (!result.ok) return UNAVAILABLE;
-      return { ok: true, touched: Number(result.value) === 1 };
+      const expiresAt = Number(result.value);
+      if (!(expiresAt > 0)) return { ok: true, touched: false };
+      // A touch already runs off the hot path (waitUntil/after): record inline, at most once per touch interval.
+      if (options.metrics === true) await metrics.record([{ type: "touched", hash, expiresAt }]);
+      return { ok: true, touched: true };
     },
 
     async validateAndTouchSession(cookieValue) {
@@ -281,7 +335,9 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
           .exec([keys.index], [keys.sessionPrefix, sessionId, reason, String(now()), markerMs]),
       );
       if (!result.ok) return UNAVAILABLE;
-      return { ok: true, revoked: Number(result.value) === 1 };
+      const [revoked, ended, live] = Array.isArray(result.value) ? result.value : [];
+      await bookkeep(endings(userId, ended, live));
+      return { ok: true, revoked: Number(revoked) === 1 };
     },
 
     async revokeOtherSessions(userId, currentCookieValue) {
@@ -300,7 +356,9 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
           .exec([keys.index, keys.session(hash)], [keys.sessionPrefix, hash, String(now()), markerMs]),
       );
       if (!result.ok) return UNAVAILABLE;
-      return { ok: true, revoked: Number(result.value) };
+      const [revoked, ended, live] = Array.isArray(result.value) ? result.value : [];
+      await bookkeep(endings(userId, ended, live));
+      return { ok: true, revoked: Number(revoked) };
     },
 
     async revokeUserSessions(userId, reason = "revoked") {
@@ -313,7 +371,9 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
           .exec([keys.index], [keys.sessionPrefix, reason, String(now()), markerMs]),
       );
       if (!result.ok) return UNAVAILABLE;
-      return { ok: true, revoked: Number(result.value) };
+      const [revoked, ended, live] = Array.isArray(result.value) ? result.value : [];
+      await bookkeep(endings(userId, ended, live));
+      return { ok: true, revoked: Number(revoked) };
     },
 
     async revokeCurrentSession(cookieValue) {
@@ -327,6 +387,8 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
           .exec([keys.index, keys.session(hash)], [keys.sessionPrefix, hash, String(now())]),
       );
       if (!result.ok) return UNAVAILABLE;
+      const [, ended, live] = Array.isArray(result.value) ? result.value : [];
+      await bookkeep(endings(payload.u, ended, live));
       return { ok: true };
     },
 
@@ -346,6 +408,12 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
 
     signHandoff: (session, cookieValue) => handoff.sign(session, cookieValue),
     verifyHandoff: (header, cookieValue) => handoff.verify(header, cookieValue),
+
+    async recordFailedSignIn() {
+      await bookkeep([{ type: "failed_sign_in" }]);
+    },
+
+    readMetrics: () => metrics.read(),
   };
   return kit;
 }

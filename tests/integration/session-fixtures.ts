@@ -31,7 +31,12 @@ export type TestKit = { kit: SessionKit; clock: FakeClock; prefix: string };
 
 export function testKit(
   config: SessionConfigInput = {},
-  options: { clock?: FakeClock; env?: Record<string, string> } = {},
+  options: {
+    clock?: FakeClock;
+    env?: Record<string, string>;
+    metrics?: boolean;
+    defer?: (task: () => Promise<unknown>) => void;
+  } = {},
 ): TestKit {
   const clock = options.clock ?? fakeClock();
   const prefix = config.keyPrefix ?? randomPrefix("sess");
@@ -45,6 +50,8 @@ export function testKit(
     },
     config: { ...config, keyPrefix: prefix, redis: { timeoutMs: 5000, retries: 1, ...config.redis } },
     now: clock.now,
+    metrics: options.metrics,
+    defer: options.defer,
   });
   return { kit, clock, prefix };
 }
