@@ -1,6 +1,15 @@
 import { fileURLToPath } from "node:url";
 import type { Page } from "@playwright/test";
-import { expect, expectSignedOut, sessionCookie, test, USER_AGENTS } from "./fixtures";
+import {
+  expect,
+  expectSignedOut,
+  newDevice,
+  sessionCookie,
+  signUp,
+  test,
+  uniqueEmail,
+  USER_AGENTS,
+} from "./fixtures";
 
 function deviceList(page: Page): ReturnType<Page["getByRole"]> {
   return page.getByRole("list", { name: "Signed-in devices" }).getByRole("listitem");
@@ -40,6 +49,38 @@ test.describe("active devices", () => {
     await a.page.goto("/devices");
     await expectSignedOut(a.page, "You were signed out from another device");
     await expect(a.page).toHaveURL(/reason=revoked/);
+  });
+
+  test("a user cannot sign out another user's device, even with its id", async ({ browser, openDevice }) => {
+    const victim = { email: uniqueEmail("victim"), password: "victim password 123" };
+    const setup = await browser.newContext();
+    await signUp(await setup.newPage(), victim);
+    await setup.close();
+    const victimLaptop = await newDevice(browser, victim, USER_AGENTS.desktopChrome);
+    const victimPhone = await newDevice(browser, victim, USER_AGENTS.iphoneSafari);
+    try {
+      const victimSessionId = await otherDevices(victimPhone.page)
+        .locator('input[name="sessionId"]')
+        .inputValue();
+      expect(victimSessionId, "the victim's laptop session id").not.toBe("");
+
+      await openDevice(USER_AGENTS.macFirefox);
+      const attacker = await openDevice(USER_AGENTS.windowsEdge);
+      const card = otherDevices(attacker.page);
+      await card.locator('input[name="sessionId"]').evaluate((input, id) => {
+        (input as HTMLInputElement).value = id;
+      }, victimSessionId);
+      await card.getByRole("button", { name: "Sign out", exact: true }).click();
+      await card.getByRole("button", { name: /^Confirm sign out of / }).click();
+      await expect(attacker.page.getByRole("status")).toHaveText("That device was already signed out.");
+
+      await victimLaptop.page.goto("/devices");
+      await expect(deviceList(victimLaptop.page), "both victim devices are still signed in").toHaveCount(2);
+      await attacker.page.goto("/devices");
+      await expect(deviceList(attacker.page), "the attacker's own devices are untouched").toHaveCount(2);
+    } finally {
+      await Promise.all([victimLaptop.context.close(), victimPhone.context.close()]);
+    }
   });
 
   test("cancelling the confirm step signs nobody out", async ({ openDevice }) => {
