@@ -2,11 +2,13 @@ import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createSessionKit } from "@/lib/session";
 import { randomPrefix, testRedis } from "@/tests/support/redis";
+import type * as MetricsRoute from "@/app/api/metrics/route";
+import type * as CronRoute from "@/app/api/cron/cleanup/route";
 
 const METRICS_TOKEN = "metrics-token-0123456789abcdef";
 const CRON_SECRET = "cron-secret-0123456789abcdefgh";
-let metricsRoute: typeof import("@/app/api/metrics/route");
-let cronRoute: typeof import("@/app/api/cron/cleanup/route");
+let metricsRoute: typeof MetricsRoute;
+let cronRoute: typeof CronRoute;
 
 beforeAll(async () => {
   process.env.SESSION_KEY_PREFIX = randomPrefix("ops");
