@@ -55,7 +55,9 @@ export async function clearSessionCookie(): Promise<void> {
 }
 
 export async function readSessionCookie(): Promise<string | undefined> {
-  const value = (await cookies()).get(getSessionKit().config.cookieName)?.value;
+  // cookies() before the kit: it marks the route dynamic, so `next build` never needs the runtime secrets.
+  const store = await cookies();
+  const value = store.get(getSessionKit().config.cookieName)?.value;
   return value === "" ? undefined : value;
 }
 
@@ -65,9 +67,9 @@ export async function readSessionCookie(): Promise<string | undefined> {
  */
 export const getCurrentSession: () => Promise<ValidationResult> = cache(
   async (): Promise<ValidationResult> => {
-    const kit = getSessionKit();
     const cookieValue = await readSessionCookie();
     if (cookieValue === undefined) return { ok: false, reason: "missing" };
+    const kit = getSessionKit();
     const handedOff = await kit.verifyHandoff((await headers()).get(HANDOFF_HEADER), cookieValue);
     if (handedOff !== null) return { ok: true, session: handedOff, touchDue: false };
     const result = await kit.validateSessionToken(cookieValue);

@@ -4,8 +4,9 @@
  * `npm install`, `next build` and `next start`, and a session is created and validated there against the test
  * stack's Redis. Nothing from this repository is importable from the temp dir.
  *
- * The build gets placeholder secrets and the server the real ones, so nothing read at build time can leak into
- * runtime behaviour (the build does need some values: see the comment at `next build`). Slow (install + build, 1-3 minutes on two cores): every hook and test sets its own timeout.
+ * The build gets no secrets and no store at all (as on a CI that builds before deploying); only the server gets
+ * them, so nothing can be read at build time. Slow (install + build, 1-3 minutes on two cores): every hook and
+ * test sets its own timeout.
  * COPY_STORY_KEEP=1 keeps the temp dir (its path is printed) and the tail of the server log, next-start.log.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -172,12 +173,10 @@ describe("lib/session copied alone into a fresh Next.js app", () => {
       {
         ...env,
         NODE_ENV: "production",
-        // `next build` prerenders /private, and getCurrentSession() builds the kit (reading these) before
-        // cookies() marks the page dynamic: without values the build fails. Placeholders, so the server below
-        // must pick up the real values at runtime.
-        SESSION_SECRET: "build-time-placeholder-secret-never-used-at-runtime",
-        UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9",
-        UPSTASH_REDIS_REST_TOKEN: "build-time-placeholder",
+        // No SESSION_SECRET / UPSTASH_*: prerendering /private must not need them (cookies() runs first).
+        SESSION_SECRET: "",
+        UPSTASH_REDIS_REST_URL: "",
+        UPSTASH_REDIS_REST_TOKEN: "",
       },
       6 * 60_000,
     );
