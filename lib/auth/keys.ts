@@ -22,8 +22,3 @@ export function loginRateLimitPrefix(prefix: string, scope: "ip" | "account"): s
 export function signUpRateLimitPrefix(prefix: string): string {
   return `${prefix}ratelimit:signup:ip`;
 }
-
-/** `{prefix}metrics:login_failed:{unixMinute}`: counter of failed sign-ins in that minute, expires after a day. */
-export function failedLoginBucketKey(prefix: string, unixMinute: number): string {
-  return `${prefix}metrics:login_failed:${unixMinute}`;
-}

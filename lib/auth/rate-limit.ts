@@ -4,21 +4,18 @@
  * The IP comes from the kit's device info, set only when SESSION_TRUSTED_IP_HEADER names a header your proxy
  * controls; without it the per-IP window is skipped (one shared "unknown" bucket would let a single client lock
  * everybody out).
- * Also counts failed sign-ins in per-minute buckets for later metrics.
  */
 import { Ratelimit } from "@upstash/ratelimit";
 import type { Redis } from "@upstash/redis";
 import { createHash } from "node:crypto";
 import { authEnv } from "./env";
-import { failedLoginBucketKey, loginRateLimitPrefix, signUpRateLimitPrefix } from "./keys";
+import { loginRateLimitPrefix, signUpRateLimitPrefix } from "./keys";
 import { authRedis } from "./redis";
 
 export type LoginThrottle =
   | { ok: true }
   | { ok: false; reason: "throttled"; retryAfterSeconds: number }
   | { ok: false; reason: "unavailable" };
-
-const FAILED_BUCKET_TTL_SECONDS = 24 * 60 * 60;
 
 let limiters: { ip: Ratelimit; account: Ratelimit; signUp: Ratelimit } | undefined;
 
@@ -128,16 +125,5 @@ export async function checkLoginThrottle(input: {
     return verdict(await Promise.all(checks));
   } catch {
     return { ok: false, reason: "unavailable" };
-  }
-}
-
-/** Best effort: a metrics write never blocks or fails a sign-in. */
-export async function recordFailedLogin(now: number = Date.now()): Promise<void> {
-  const { AUTH_KEY_PREFIX: prefix } = authEnv();
-  const key = failedLoginBucketKey(prefix, Math.floor(now / 60_000));
-  try {
-    await authRedis().pipeline().incr(key).expire(key, FAILED_BUCKET_TTL_SECONDS).exec();
-  } catch {
-    // Counting is advisory.
   }
 }

@@ -4,7 +4,7 @@ import { headers } from "next/headers";
 import { z } from "zod";
 import { requireSession } from "@/lib/auth/dal";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
-import { checkLoginThrottle, recordFailedLogin } from "@/lib/auth/rate-limit";
+import { checkLoginThrottle } from "@/lib/auth/rate-limit";
 import { getUserById, updatePasswordHash } from "@/lib/auth/users";
 import { deviceFromHeaders, getSessionKit, readSessionCookie, setSessionCookie } from "@/lib/session/next";
 import { firstFieldErrors, formError, formFields, formSuccess, type FormState } from "../../form-state";
@@ -56,7 +56,7 @@ export async function changePasswordAction(
     return formError(`Too many attempts. Try again in ${throttle.retryAfterSeconds} seconds.`);
   }
   if (!(await verifyPassword(parsed.data.currentPassword, found.user.passwordHash))) {
-    await recordFailedLogin();
+    await getSessionKit().recordFailedSignIn();
     return formError("Check the highlighted fields", { currentPassword: "Current password is incorrect" });
   }
 

@@ -3,7 +3,7 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { checkLoginThrottle, recordFailedLogin } from "@/lib/auth/rate-limit";
+import { checkLoginThrottle } from "@/lib/auth/rate-limit";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { verifyAgainstDummyHash, verifyPassword } from "@/lib/auth/password";
 import { findUserByEmail, normalizeEmail } from "@/lib/auth/users";
@@ -55,7 +55,7 @@ export async function loginAction(
       ? await verifyAgainstDummyHash(parsed.data.password)
       : await verifyPassword(parsed.data.password, found.user.passwordHash);
   if (found.user === null || !passwordOk) {
-    await recordFailedLogin();
+    await getSessionKit().recordFailedSignIn();
     return formError(INCORRECT, {}, email);
   }
 
