@@ -68,6 +68,19 @@ test.describe("signing up and signing in", () => {
     await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
   });
 
+  test.describe("without JavaScript", () => {
+    test.use({ javaScriptEnabled: false });
+
+    test("signing in still works and lands on the devices page", async ({ page, account }) => {
+      await page.goto("/login");
+      await page.getByLabel("Email").fill(account.email);
+      await page.getByLabel("Password").fill(account.password);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await expect(page).toHaveURL(/\/devices$/);
+      await expect(page.getByText("This device", { exact: true })).toBeVisible();
+    });
+  });
+
   test("a signed-out visit to a protected page goes to sign-in and returns there afterwards", async ({
     page,
     account,
