@@ -99,8 +99,11 @@ test.describe("active devices", () => {
     const b = await openDevice(USER_AGENTS.iphoneSafari);
     const c = await openDevice(USER_AGENTS.macFirefox);
 
-    await c.page.getByRole("button", { name: "Sign out of 2 other devices" }).click();
-    await c.page.getByRole("button", { name: "Confirm sign out of 2 other devices" }).click();
+    // Keyboard only: Enter on the button, then Enter on the confirm step, which takes focus.
+    await c.page.getByRole("button", { name: "Sign out of 2 other devices" }).focus();
+    await c.page.keyboard.press("Enter");
+    await expect(c.page.getByRole("button", { name: "Confirm sign out of 2 other devices" })).toBeFocused();
+    await c.page.keyboard.press("Enter");
     await expect(c.page.getByRole("status")).toHaveText("Signed out of 2 other devices.");
     await expect(deviceList(c.page)).toHaveCount(1);
 
