@@ -1,0 +1,176 @@
+/**
+ * Redis commands per operation, counted at the Redis server (INFO commandstats deltas), against `next start`.
+ * Plain HTTP for page loads, client navigations and prefetches (repeated, steady state: scripts loaded, touch not
+ * due); Chromium for sign-in, a server action and sign-out everywhere. Deferred work (after(), waitUntil) is
+ * included: each window waits until the server's counters stop moving.
+ */
+import type { Browser } from "@playwright/test";
+import { formatCounts, totalCommands, type CommandCounter, type CommandCounts } from "./commandstats";
+import { newAccount, openDevice, sessionCookieHeader, signIn, signUp, submitLogin } from "./browser";
+
+export type OpRow = { operation: string; how: string; commands: number; detail: string; samples: number };
+
+const REPEATS = 5;
+
+async function measure(counter: CommandCounter, run: () => Promise<void>): Promise<CommandCounts> {
+  const before = await counter.snapshot();
+  await run();
+  return counter.settle(before);
+}
+
+/** The most frequent count across repeats (steady state), with its breakdown. */
+function steady(operation: string, how: string, deltas: CommandCounts[]): OpRow {
+  const byTotal = new Map<number, CommandCounts>();
+  const frequency = new Map<number, number>();
+  for (const delta of deltas) {
+    const total = totalCommands(delta);
+    byTotal.set(total, delta);
+    frequency.set(total, (frequency.get(total) ?? 0) + 1);
+  }
+  const [total] = [...frequency.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0] ?? [Number.NaN];
+  const spread = [...frequency.keys()].sort((a, b) => a - b);
+  const note = spread.length > 1 ? ` (runs saw ${spread.join(", ")})` : "";
+  return {
+    operation,
+    how,
+    commands: total,
+    detail: formatCounts(byTotal.get(total) ?? {}) + note,
+    samples: deltas.length,
+  };
+}
+
+async function request(url: string, headers: Record<string, string>): Promise<number> {
+  const response = await fetch(url, { headers, redirect: "manual" });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+async function repeated(
+  counter: CommandCounter,
+  url: string,
+  headers: Record<string, string>,
+  expectStatus: number,
+): Promise<CommandCounts[]> {
+  await request(url, headers); // warm-up: compiled route, loaded scripts
+  const deltas: CommandCounts[] = [];
+  for (let i = 0; i < REPEATS; i += 1) {
+    let status = 0;
+    deltas.push(
+      await measure(counter, async () => {
+        status = await request(url, headers);
+      }),
+    );
+    if (status !== expectStatus)
+      throw new Error(`bench: ${url} answered ${status}, expected ${expectStatus}`);
+  }
+  return deltas;
+}
+
+export async function measureCommandsPerOp(
+  browser: Browser,
+  baseURL: string,
+  counter: CommandCounter,
+): Promise<OpRow[]> {
+  const rows: OpRow[] = [];
+  const account = newAccount("ops");
+  const first = await openDevice(browser, baseURL);
+  await signUp(first.page, account);
+  await signIn(first.page, account); // warm-up: loads every script the sign-in path uses
+
+  // Sign-in, measured from the click to the rendered /devices (the action redirects there).
+  const main = await openDevice(browser, baseURL);
+  const logins: CommandCounts[] = [];
+  await main.page.goto("/login");
+  logins.push(await measure(counter, () => submitLogin(main.page, account)));
+  rows.push(steady("sign-in (server action + redirect render of /devices)", "Chromium", logins));
+
+  const cookie = await sessionCookieHeader(main.context);
+  const page = { cookie };
+  const rsc = { cookie, RSC: "1" };
+  const prefetch = { cookie, RSC: "1", "Next-Router-Prefetch": "1" };
+  rows.push(
+    steady(
+      "protected page, full load (/account)",
+      "HTTP GET",
+      await repeated(counter, `${baseURL}/account`, page, 200),
+    ),
+  );
+  rows.push(
+    steady(
+      "protected page, client navigation (/account, RSC: 1)",
+      "HTTP GET",
+      await repeated(counter, `${baseURL}/account`, rsc, 200),
+    ),
+  );
+  rows.push(
+    steady(
+      "prefetch (/account, RSC: 1 + Next-Router-Prefetch: 1)",
+      "HTTP GET",
+      await repeated(counter, `${baseURL}/account`, prefetch, 200),
+    ),
+  );
+  rows.push(
+    steady(
+      "devices page, full load (/devices)",
+      "HTTP GET",
+      await repeated(counter, `${baseURL}/devices`, page, 200),
+    ),
+  );
+  rows.push(
+    steady(
+      "public page with a session cookie (/)",
+      "HTTP GET",
+      await repeated(counter, `${baseURL}/`, page, 200),
+    ),
+  );
+  rows.push(
+    steady("public page, no cookie (/)", "HTTP GET", await repeated(counter, `${baseURL}/`, {}, 200)),
+  );
+
+  // A server action: sign out one other device from the devices page (action + revalidated /devices render).
+  const other = await openDevice(browser, baseURL);
+  await signIn(other.page, account);
+  await main.page.goto("/devices");
+  const others = main.page
+    .getByRole("list", { name: "Signed-in devices" })
+    .getByRole("listitem")
+    .filter({ has: main.page.getByRole("button", { name: "Sign out", exact: true }) });
+  const revokes: CommandCounts[] = [];
+  revokes.push(
+    await measure(counter, async () => {
+      const card = others.first();
+      await card.getByRole("button", { name: "Sign out", exact: true }).click();
+      await card.getByRole("button", { name: /^Confirm sign out of / }).click();
+      await main.page.getByRole("status").getByText("Signed out of 1 device.").waitFor();
+    }),
+  );
+  rows.push(steady("server action: sign out one device (revokeSessionAction)", "Chromium", revokes));
+
+  // Sign out everywhere: action + redirect render of /login.
+  await main.page.goto("/devices");
+  const everywhere: CommandCounts[] = [];
+  everywhere.push(
+    await measure(counter, async () => {
+      await main.page.getByRole("button", { name: "Sign out everywhere" }).click();
+      await main.page.getByRole("button", { name: "Confirm sign out everywhere" }).click();
+      await main.page.waitForURL(/\/login\?signed_out=everywhere$/);
+    }),
+  );
+  rows.push(steady("sign out everywhere (logoutEverywhereAction)", "Chromium", everywhere));
+
+  // Plain sign-out from the header.
+  await signIn(other.page, account);
+  const logouts: CommandCounts[] = [];
+  logouts.push(
+    await measure(counter, async () => {
+      await other.page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
+      await other.page.waitForURL(/\/login\?signed_out=1$/);
+    }),
+  );
+  rows.push(steady("sign out (logoutAction, header)", "Chromium", logouts));
+
+  const aborted = first.prefetchesAborted() + main.prefetchesAborted() + other.prefetchesAborted();
+  process.stderr.write(`bench: ${aborted} router prefetches aborted in the browser windows\n`);
+  await Promise.all([first.context.close(), main.context.close(), other.context.close()]);
+  return rows;
+}

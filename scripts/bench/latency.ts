@@ -1,0 +1,99 @@
+/**
+ * validateSessionToken against a bare GET of the same key, through one @upstash/redis client and the same REST
+ * server, interleaved in one loop (ABBA order per round, so drift and GC hit both alike). With --compare, the
+ * command patterns of the common alternatives through the same client: GET + EXPIRE per request
+ * (express-session + connect-redis with rolling sessions: `get`, then `touch` → EXPIRE) and two sequential GETs
+ * (the Auth.js Upstash adapter's getSessionAndUser: session key, then user key).
+ */
+import { performance } from "node:perf_hooks";
+import { Redis } from "@upstash/redis";
+import { createSessionKit } from "../../lib/session/index";
+import { userKeys } from "../../lib/session/keys";
+import { hashSessionToken } from "../../lib/session/token";
+import { unsealCookie, buildPasswords } from "../../lib/session/cookie";
+import type { Stack } from "../stack";
+import { summarize, type Summary } from "./stats";
+
+export type LatencyRow = { name: string; summary: Summary; ratioP50: number; ratioMean: number };
+
+const ROUNDS = Number(process.env.BENCH_LATENCY_ROUNDS ?? 1500);
+const WARMUP = 200;
+const DEVICE = { userAgent: "bench", browser: "bench", os: "bench", deviceType: "desktop" } as const;
+
+export async function measureLatency(stack: Stack, compare: boolean): Promise<LatencyRow[]> {
+  const redis = new Redis({
+    url: stack.restUrl,
+    token: stack.restToken,
+    enableTelemetry: false,
+    enableAutoPipelining: false,
+    retry: { retries: 1, backoff: () => 50 },
+    signal: () => AbortSignal.timeout(2000),
+  });
+  const env = { SESSION_SECRET: "bench-latency-secret-0123456789-abcdefghijklmnop" };
+  const kit = createSessionKit({ redis, env, config: { keyPrefix: "bench:lat:" } });
+  const created = await kit.createSession({ userId: "bench-latency-user", device: DEVICE });
+  if (!created.ok) throw new Error(`bench: createSession failed (${created.reason})`);
+  const cookieValue = created.cookie.value;
+  const payload = await unsealCookie(cookieValue, await buildPasswords(kit.config));
+  if (payload === null) throw new Error("bench: could not unseal the bench cookie");
+  const sessionKey = userKeys(kit.config.keyPrefix, payload.u).session(await hashSessionToken(payload.t));
+  const userKey = "bench:lat:user:bench-latency-user";
+  await redis.set(userKey, JSON.stringify({ id: "bench-latency-user", email: "bench@example.test" }));
+  const ttlSeconds = kit.config.idleTimeoutSeconds;
+
+  type Variant = { name: string; run: () => Promise<unknown> };
+  const variants: Variant[] = [
+    { name: "bare GET (same client, same key)", run: () => redis.get(sessionKey) },
+    {
+      name: "validateSessionToken (unseal + SHA-256 + GET + decode)",
+      run: async () => {
+        const result = await kit.validateSessionToken(cookieValue);
+        if (!result.ok) throw new Error(`bench: validation failed (${result.reason})`);
+      },
+    },
+  ];
+  if (compare) {
+    variants.push(
+      {
+        name: "express-session + connect-redis: GET + EXPIRE",
+        run: async () => {
+          await redis.get(sessionKey);
+          await redis.expire(sessionKey, ttlSeconds);
+        },
+      },
+      {
+        name: "Auth.js Upstash adapter: GET session, GET user",
+        run: async () => {
+          await redis.get(sessionKey);
+          await redis.get(userKey);
+        },
+      },
+    );
+  }
+
+  const samples: number[][] = variants.map(() => []);
+  const once = async (index: number, keep: boolean): Promise<void> => {
+    const variant = variants[index];
+    if (variant === undefined) return;
+    const started = performance.now();
+    await variant.run();
+    if (keep) samples[index]?.push(performance.now() - started);
+  };
+  for (let round = 0; round < WARMUP + ROUNDS; round += 1) {
+    const keep = round >= WARMUP;
+    const order = variants.map((_, index) => index);
+    if (round % 2 === 1) order.reverse();
+    for (const index of order) await once(index, keep);
+  }
+
+  const base = summarize(samples[0] ?? []);
+  return variants.map((variant, index) => {
+    const summary = summarize(samples[index] ?? []);
+    return {
+      name: variant.name,
+      summary,
+      ratioP50: summary.p50 / base.p50,
+      ratioMean: summary.mean / base.mean,
+    };
+  });
+}

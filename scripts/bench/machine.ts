@@ -1,0 +1,50 @@
+/** What the numbers were measured on: CPU, cores, memory, load, and the versions of Node, Next and Redis. */
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
+import { join } from "node:path";
+import { REPO_ROOT } from "../lib-next";
+
+export type Machine = {
+  date: string;
+  cpu: string;
+  cores: number;
+  memoryGiB: string;
+  loadavgStart: string;
+  node: string;
+  next: string;
+  upstashRedis: string;
+  redisServer: string;
+};
+
+function packageVersion(name: string): string {
+  const file = join(REPO_ROOT, "node_modules", name, "package.json");
+  return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
+}
+
+export function formatLoad(): string {
+  return loadavg()
+    .map((value) => value.toFixed(2))
+    .join(" / ");
+}
+
+export function describeMachine(): Machine {
+  let redisServer = "unknown";
+  try {
+    const line = execFileSync("redis-server", ["--version"], { encoding: "utf8" });
+    redisServer = /v=([\d.]+)/.exec(line)?.[1] ?? line.trim();
+  } catch {
+    // redis-server missing: startStack will refuse anyway.
+  }
+  return {
+    date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+    cpu: cpus()[0]?.model.trim() ?? "unknown",
+    cores: cpus().length,
+    memoryGiB: (totalmem() / 1024 ** 3).toFixed(1),
+    loadavgStart: formatLoad(),
+    node: process.version,
+    next: packageVersion("next"),
+    upstashRedis: packageVersion("@upstash/redis"),
+    redisServer,
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * The app under test: `next build` into its own dist dir (.next-bench) and `next start` on a free loopback port,
+ * against the bench's stack. BENCH_SKIP_BUILD=1 reuses the last build.
+ */
+import type { ChildProcess } from "node:child_process";
+import { freePort, type Stack } from "../stack";
+import { exitCode, spawnNext } from "../lib-next";
+import { sleep } from "./stats";
+
+export const BENCH_DIST_DIR = ".next-bench";
+export const BENCH_SESSION_SECRET = "bench-session-secret-0123456789-abcdefghijklmnop";
+
+export type App = { url: string; stop(): Promise<void> };
+
+export function appEnv(stack: Stack): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_DIST_DIR: BENCH_DIST_DIR,
+    UPSTASH_REDIS_REST_URL: stack.restUrl,
+    UPSTASH_REDIS_REST_TOKEN: stack.restToken,
+    SESSION_SECRET: BENCH_SESSION_SECRET,
+  };
+}
+
+export async function buildApp(stack: Stack): Promise<void> {
+  if (process.env.BENCH_SKIP_BUILD === "1") return;
+  const code = await exitCode(spawnNext(["build"], appEnv(stack)));
+  if (code !== 0) throw new Error(`bench: next build failed with exit code ${code}`);
+}
+
+async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`bench: next start exited with code ${child.exitCode}`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      await response.arrayBuffer();
+      return;
+    } catch {
+      await sleep(200);
+    }
+  }
+  throw new Error(`bench: ${url} did not answer within ${timeoutMs} ms`);
+}
+
+export async function startApp(stack: Stack): Promise<App> {
+  const port = await freePort();
+  const child = spawnNext(["start", "--port", String(port), "--hostname", "127.0.0.1"], appEnv(stack));
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/login`, child, 60_000);
+  return {
+    url,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill("SIGTERM");
+      await exitCode(child);
+    },
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * Protected vs public page throughput on `next start` under the same load (autocannon, same connections and
+ * duration), alternating public/protected rounds so that background load on the machine hits both alike.
+ */
+import autocannon from "autocannon";
+
+export type ThroughputRow = {
+  name: string;
+  requests: number;
+  seconds: number;
+  rps: number;
+  non2xx: number;
+  p50: number;
+  p99: number;
+};
+
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
+const ROUND_SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+function run(url: string, headers: Record<string, string>, seconds: number): Promise<autocannon.Result> {
+  return autocannon({ url, headers, connections: CONNECTIONS, duration: seconds, pipelining: 1 });
+}
+
+export async function measureThroughput(
+  baseURL: string,
+  cookie: string,
+): Promise<{ rows: ThroughputRow[]; connections: number; roundSeconds: number; rounds: number }> {
+  const targets: { name: string; url: string; headers: Record<string, string> }[] = [
+    { name: "public page / (no cookie)", url: `${baseURL}/`, headers: {} },
+    { name: "protected page /account (session cookie)", url: `${baseURL}/account`, headers: { cookie } },
+  ];
+  await Promise.all(targets.map((target) => run(target.url, target.headers, 2))); // warm-up
+  const totals = targets.map((target) => ({
+    name: target.name,
+    requests: 0,
+    seconds: 0,
+    non2xx: 0,
+    p50: [] as number[],
+    p99: [] as number[],
+  }));
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const order = round % 2 === 0 ? [0, 1] : [1, 0];
+    for (const index of order) {
+      const target = targets[index];
+      const total = totals[index];
+      if (target === undefined || total === undefined) continue;
+      const result = await run(target.url, target.headers, ROUND_SECONDS);
+      total.requests += result.requests.total;
+      total.seconds += result.duration;
+      total.non2xx += result.non2xx + result.errors + result.timeouts;
+      total.p50.push(result.latency.p50);
+      total.p99.push(result.latency.p99);
+    }
+  }
+  const median = (values: number[]): number =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+  return {
+    rows: totals.map((total) => ({
+      name: total.name,
+      requests: total.requests,
+      seconds: total.seconds,
+      rps: total.requests / total.seconds,
+      non2xx: total.non2xx,
+      p50: median(total.p50),
+      p99: median(total.p99),
+    })),
+    connections: CONNECTIONS,
+    roundSeconds: ROUND_SECONDS,
+    rounds: ROUNDS,
+  };
+}
