@@ -68,6 +68,31 @@ test.describe("signing up and signing in", () => {
     await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
   });
 
+  test("the sign-in page explains why you were signed out, and ignores reasons it does not know", async ({
+    page,
+  }) => {
+    const reasons = {
+      expired: "Your session expired",
+      revoked: "You were signed out from another device",
+      evicted: "You signed in on too many devices; this one was signed out",
+      password_changed: "Your password was changed; please sign in again",
+    };
+    for (const [reason, message] of Object.entries(reasons)) {
+      await page.goto(`/login?reason=${reason}`);
+      await expect(page.getByRole("main").getByRole("status"), reason).toHaveText(message);
+    }
+    for (const query of [
+      "reason=%3Cscript%3E",
+      "reason=expired&reason=revoked",
+      "reason=missing",
+      "next=%00",
+    ]) {
+      const response = await page.goto(`/login?${query}`);
+      expect(response?.status(), query).toBe(200);
+      await expect(page.getByRole("main").getByRole("status"), query).toHaveCount(0);
+    }
+  });
+
   test.describe("without JavaScript", () => {
     test.use({ javaScriptEnabled: false });
 
