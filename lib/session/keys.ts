@@ -7,6 +7,7 @@
  *   P{U}:idx                      sorted set: member = token hash, score = createdAt (ms); oldest first.
  *                                 Pruned of dead members whenever a script reads or writes it; its TTL follows
  *                                 the longest-lived member, so it expires with the user's last session.
+ *   P{U}:log                      list: security activity, newest first, capped (activity.ts; optional)
  * `{U}` is a Redis Cluster hash tag: all of one user's keys hash to one slot, so the Lua scripts may touch
  * session keys derived from the index (Upstash and Redis Cluster both require single-slot scripts).
  * encodeURIComponent keeps "{", "}" and ":" out of the tag, so no user id can reach another user's keys.
@@ -22,6 +23,8 @@ export type UserKeys = {
   sessionPrefix: string;
   /** Key of one session by token hash. */
   session: (tokenHash: string) => string;
+  /** `P{U}:log`: the security activity list (activity.ts), newest first, capped. */
+  log: string;
 };
 
 export function userKeys(keyPrefix: string, userId: string): UserKeys {
@@ -31,6 +34,7 @@ export function userKeys(keyPrefix: string, userId: string): UserKeys {
     index: `${base}:idx`,
     sessionPrefix,
     session: (tokenHash) => `${sessionPrefix}${tokenHash}`,
+    log: `${base}:log`,
   };
 }
 

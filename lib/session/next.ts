@@ -29,11 +29,16 @@ function deferTask(task: () => Promise<unknown>): void {
 }
 
 /**
- * The app-wide kit, built on first use from process.env (throws `session: ...` if misconfigured). Metrics are on
- * (`SESSION_METRICS=0` turns them off) and written after the response.
+ * The app-wide kit, built on first use from process.env (throws `session: ...` if misconfigured). Metrics
+ * (`SESSION_METRICS=0` turns them off; written after the response) and the security activity log
+ * (`SESSION_ACTIVITY=0`) are on.
  */
 export function getSessionKit(): SessionKit {
-  singleton ??= createSessionKit({ metrics: process.env.SESSION_METRICS !== "0", defer: deferTask });
+  singleton ??= createSessionKit({
+    metrics: process.env.SESSION_METRICS !== "0",
+    activity: process.env.SESSION_ACTIVITY !== "0",
+    defer: deferTask,
+  });
   return singleton;
 }
 

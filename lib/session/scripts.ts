@@ -14,8 +14,26 @@
 
 /** Helpers shared by the scripts (prepended to each). */
 const PRELUDE = `
--- Sessions this script ended, as "<hash>:<reason>" (reported to the caller for metrics and the activity log).
+-- Sessions this script ended, as "<hash>:<reason>" (reported to the caller for metrics).
 local ENDED = {}
+
+-- Security activity log (activity.ts): a capped list P{U}:log, newest first, entries "<at>|<type>|<fp>|<json>".
+-- Off unless the caller passes a positive max; the key is derived from the session prefix (same hash tag).
+local LOG = nil
+local function openLog(sp, at, maxArg, ttlArg)
+  local max = tonumber(maxArg or '0') or 0
+  if max <= 0 then return end
+  LOG = { key = string.sub(sp, 1, -3) .. 'log', at = at, max = max, ttl = ttlArg }
+end
+local function logEvent(kind, fp, body)
+  if not LOG then return end
+  redis.call('LPUSH', LOG.key, LOG.at .. '|' .. kind .. '|' .. (fp or '') .. '|' .. (body or '{}'))
+end
+local function closeLog()
+  if not LOG then return end
+  redis.call('LTRIM', LOG.key, 0, LOG.max - 1)
+  redis.call('PEXPIRE', LOG.key, LOG.ttl)
+end
 
 -- Parses the record header (see record.ts); nil for markers and anything else.
 local function decode(v)
@@ -88,26 +106,34 @@ local function mark(idx, sp, m, reason, now, markerMs)
   end
   redis.call('ZREM', idx, m.h)
   ENDED[#ENDED + 1] = m.h .. ':' .. reason
+  logEvent(reason, '', m.rec.body)
 end
 `;
 
 /**
  * KEYS: [index, new session key, (replaced session key)]
- * ARGV: [sessionPrefix, newHash, recordJson, ttlMs, now, cap, policy, revokeOthers "1"|"0", markerMs, replaceHash|""]
+ * ARGV: [sessionPrefix, newHash, recordJson, ttlMs, now, cap, policy, revokeOthers "1"|"0", markerMs, replaceHash|"",
+ *        (logMax, logTtlMs, device fingerprint)]
  * Returns {1, evicted, ended, live} or {0, 0, '', live} when policy "reject-new" refuses; `ended` is the
- * space-joined "<hash>:<reason>" of the sessions it ended, `live` the user's live sessions afterwards.
+ * space-joined "<hash>:<reason>" of the sessions it ended, `live` the user's live sessions afterwards; with the
+ * log on, a 5th element is 1 when no earlier sign-in in the log had this device fingerprint.
  */
 export const CREATE_SCRIPT = `${PRELUDE}
 local idx, sp, newHash = KEYS[1], ARGV[1], ARGV[2]
 local now, cap, markerMs = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[9])
 local revokeOthers, replaceHash = ARGV[8] == '1', ARGV[10]
+openLog(sp, ARGV[5], ARGV[11], ARGV[12])
 local others = {}
 for _, m in ipairs(prune(idx, sp, now)) do
   if m.h ~= replaceHash and m.h ~= newHash then others[#others + 1] = m end
 end
 local evict = 0
 if not revokeOthers and #others >= cap then
-  if ARGV[7] == 'reject-new' then return {0, 0, '', #others} end
+  if ARGV[7] == 'reject-new' then
+    logEvent('sign_in_refused', ARGV[13], string.match(ARGV[3], '^%d+:%d+:%d+:[01]:[%w_%-]+:(.*)$'))
+    closeLog()
+    return {0, 0, '', #others}
+  end
   evict = #others - cap + 1
 end
 if replaceHash ~= '' then
@@ -128,7 +154,28 @@ redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
 redis.call('ZADD', idx, ARGV[5], newHash)
 kept[#kept + 1] = { h = newHash }
 expireIndex(idx, sp, kept)
-return {1, evict, table.concat(ENDED, ' '), #kept}
+local newDevice = 0
+if LOG then
+  local fp = ARGV[13] or ''
+  newDevice = 1
+  for _, e in ipairs(redis.call('LRANGE', LOG.key, 0, -1)) do
+    local kind, efp = string.match(e, '^%d+|([%w_]+)|([^|]*)|')
+    if efp == fp and (kind == 'sign_in' or kind == 'sign_in_new_device' or kind == 'password_change') then
+      newDevice = 0
+      break
+    end
+  end
+  local body = string.match(ARGV[3], '^%d+:%d+:%d+:[01]:[%w_%-]+:(.*)$')
+  if revokeOthers then
+    logEvent('password_change', fp, body)
+  elseif newDevice == 1 then
+    logEvent('sign_in_new_device', fp, body)
+  else
+    logEvent('sign_in', fp, body)
+  end
+  closeLog()
+end
+return {1, evict, table.concat(ENDED, ' '), #kept, newDevice}
 `;
 
 /**
@@ -153,12 +200,13 @@ return expiresAt
 
 /**
  * KEYS: [index]
- * ARGV: [sessionPrefix, publicId, reason, now, markerMs]
+ * ARGV: [sessionPrefix, publicId, reason, now, markerMs, (logMax, logTtlMs)]
  * Returns {revoked 1|0, ended, live}: revoked is 1 when a session of this user had that public id. Only this
  * user's index is searched.
  */
 export const REVOKE_ONE_SCRIPT = `${PRELUDE}
 local idx, sp, now, markerMs = KEYS[1], ARGV[1], tonumber(ARGV[4]), tonumber(ARGV[5])
+openLog(sp, ARGV[4], ARGV[6], ARGV[7])
 local revoked, kept = 0, {}
 for _, m in ipairs(prune(idx, sp, now)) do
   if m.rec.id == ARGV[2] then
@@ -169,16 +217,18 @@ for _, m in ipairs(prune(idx, sp, now)) do
   end
 end
 expireIndex(idx, sp, kept)
+closeLog()
 return {revoked, table.concat(ENDED, ' '), #kept}
 `;
 
 /**
  * KEYS: [index, current session key]
- * ARGV: [sessionPrefix, currentHash, now, markerMs]
+ * ARGV: [sessionPrefix, currentHash, now, markerMs, (logMax, logTtlMs)]
  * Returns {revoked, ended, live}: how many other sessions were revoked (reason "revoked").
  */
 export const REVOKE_OTHERS_SCRIPT = `${PRELUDE}
 local idx, sp, now, markerMs = KEYS[1], ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4])
+openLog(sp, ARGV[3], ARGV[5], ARGV[6])
 local revoked, kept = 0, {}
 for _, m in ipairs(prune(idx, sp, now)) do
   if m.h == ARGV[2] then
@@ -189,35 +239,42 @@ for _, m in ipairs(prune(idx, sp, now)) do
   end
 end
 expireIndex(idx, sp, kept)
+closeLog()
 return {revoked, table.concat(ENDED, ' '), #kept}
 `;
 
 /**
  * KEYS: [index]
- * ARGV: [sessionPrefix, reason, now, markerMs]
+ * ARGV: [sessionPrefix, reason, now, markerMs, (logMax, logTtlMs)]
  * Returns {revoked, ended, 0}: how many sessions were revoked.
  */
 export const REVOKE_ALL_SCRIPT = `${PRELUDE}
 local idx, sp, now, markerMs = KEYS[1], ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4])
+openLog(sp, ARGV[3], ARGV[5], ARGV[6])
 local revoked = 0
 for _, m in ipairs(prune(idx, sp, now)) do
   mark(idx, sp, m, ARGV[2], now, markerMs)
   revoked = revoked + 1
 end
 redis.call('DEL', idx)
+closeLog()
 return {revoked, table.concat(ENDED, ' '), 0}
 `;
 
 /**
  * Sign out this device: no marker (the user asked for it).
  * KEYS: [index, session key]
- * ARGV: [sessionPrefix, hash, now]
+ * ARGV: [sessionPrefix, hash, now, (logMax, logTtlMs)]
  * Returns {1, ended, live}.
  */
 export const LOGOUT_SCRIPT = `${PRELUDE}
 local idx, sp = KEYS[1], ARGV[1]
+openLog(sp, ARGV[3], ARGV[4], ARGV[5])
+local rec = live(KEYS[2], tonumber(ARGV[3]))
+if rec then logEvent('sign_out', '', rec.body) end
 redis.call('DEL', KEYS[2])
 if redis.call('ZREM', idx, ARGV[2]) == 1 then ENDED[#ENDED + 1] = ARGV[2] .. ':logout' end
+closeLog()
 local alive = prune(idx, sp, tonumber(ARGV[3]))
 expireIndex(idx, sp, alive)
 return {1, table.concat(ENDED, ' '), #alive}

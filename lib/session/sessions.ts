@@ -27,6 +27,16 @@ import {
   type Passwords,
 } from "./cookie";
 import { normalizeDevice } from "./device";
+import {
+  activityArgs,
+  decodeActivity,
+  encodeFailedAttempt,
+  fingerprintDevice,
+  LOG_ACTIVITY_SCRIPT,
+  READ_ACTIVITY_SCRIPT,
+  type ActivityEntry,
+  type ActivityOptions,
+} from "./activity";
 import { createHandoffSigner } from "./handoff";
 import { userKeys } from "./keys";
 import { createMetricsRecorder, endedEvents, type MetricEvent, type MetricsSnapshot } from "./metrics";
@@ -45,6 +55,7 @@ import { generatePublicId, generateSessionToken, hashSessionToken, isPublicId } 
 import type {
   CreateSessionInput,
   CreateSessionResult,
+  DeviceInfo,
   HealthResult,
   ListSessionsResult,
   RevokeManyResult,
@@ -70,6 +81,11 @@ export type SessionKitOptions = {
    */
   defer?: (task: () => Promise<unknown>) => void;
   /**
+   * Keep a per-user security activity log (activity.ts), written inside the session scripts: no extra round trip.
+   * `true` uses the defaults (50 entries, 90 days). @default false
+   */
+  activity?: boolean | ActivityOptions;
+  /**
    * Record session metrics (metrics.ts): one more script per create/revoke/logout (handed to `defer`) and per
    * due touch. `getSessionKit()` (next.ts) turns it on with `defer: after`. @default false
    */
@@ -94,8 +110,16 @@ export interface SessionKit {
   signHandoff(session: Session, cookieValue: string): Promise<string>;
   /** The session in a hand-off header, or null unless signature, expiry and cookie binding all hold. */
   verifyHandoff(header: string | null | undefined, cookieValue: string | undefined): Promise<Session | null>;
-  /** Counts a failed sign-in attempt in the metrics (best effort, never throws). */
-  recordFailedSignIn(): Promise<void>;
+  /**
+   * Counts a failed sign-in attempt in the metrics and, when the account exists, logs it in that user's
+   * activity (best effort, never throws).
+   */
+  recordFailedSignIn(attempt?: { userId: string; device: DeviceInfo }): Promise<void>;
+  /** The user's security activity, newest first (empty when the log is off). */
+  listSecurityActivity(
+    userId: string,
+    limit?: number,
+  ): Promise<{ ok: true; entries: ActivityEntry[] } | { ok: false; reason: "unavailable" }>;
   /** Current metrics: active sessions, rates, durations, failed sign-ins, per-user concurrency. */
   readMetrics(): Promise<{ ok: true; metrics: MetricsSnapshot } | { ok: false; reason: "unavailable" }>;
 }
@@ -122,6 +146,7 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
   const handoff = createHandoffSigner(config.secret, config.handoffTtlSeconds, now);
   const markerMs = String(config.markerTtlSeconds * 1000);
   const windowMs = config.revalidateAfterSeconds * 1000;
+  const logArgs = activityArgs(options.activity);
   const longestLifetimeSeconds = Math.max(
     config.absoluteLifetimeSeconds,
     config.rememberMe.absoluteLifetimeSeconds,
@@ -199,6 +224,7 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
       }
 
       const keys = userKeys(config.keyPrefix, input.userId);
+      const fingerprint = logArgs.length > 0 ? [await fingerprintDevice(session.device)] : [];
       const scriptKeys = [keys.index, keys.session(hash)];
       if (replaceHash !== "") scriptKeys.push(keys.session(replaceHash));
       const result = await attempt(() =>
@@ -215,6 +241,8 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
             input.revokeOtherSessions === true ? "1" : "0",
             markerMs,
             replaceHash,
+            ...logArgs,
+            ...fingerprint,
           ]),
       );
       if (!result.ok) return UNAVAILABLE;
@@ -233,7 +261,9 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
           live: Number(tail[3]) || 1,
         },
       ]);
-      return { ok: true, session, cookie: await issueCookie(token, session, at), evicted: evicted ?? 0 };
+      const cookie = await issueCookie(token, session, at);
+      if (logArgs.length === 0) return { ok: true, session, cookie, evicted: evicted ?? 0 };
+      return { ok: true, session, cookie, evicted: evicted ?? 0, newDevice: Number(tail[4]) === 1 };
     },
 
     async validateSessionToken(cookieValue) {
@@ -332,7 +362,7 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
       const result = await attempt(() =>
         store
           .script(REVOKE_ONE_SCRIPT)
-          .exec([keys.index], [keys.sessionPrefix, sessionId, reason, String(now()), markerMs]),
+          .exec([keys.index], [keys.sessionPrefix, sessionId, reason, String(now()), markerMs, ...logArgs]),
       );
       if (!result.ok) return UNAVAILABLE;
       const [revoked, ended, live] = Array.isArray(result.value) ? result.value : [];
@@ -353,7 +383,10 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
       const result = await attempt(() =>
         store
           .script(REVOKE_OTHERS_SCRIPT)
-          .exec([keys.index, keys.session(hash)], [keys.sessionPrefix, hash, String(now()), markerMs]),
+          .exec(
+            [keys.index, keys.session(hash)],
+            [keys.sessionPrefix, hash, String(now()), markerMs, ...logArgs],
+          ),
       );
       if (!result.ok) return UNAVAILABLE;
       const [revoked, ended, live] = Array.isArray(result.value) ? result.value : [];
@@ -368,7 +401,7 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
       const result = await attempt(() =>
         store
           .script(REVOKE_ALL_SCRIPT)
-          .exec([keys.index], [keys.sessionPrefix, reason, String(now()), markerMs]),
+          .exec([keys.index], [keys.sessionPrefix, reason, String(now()), markerMs, ...logArgs]),
       );
       if (!result.ok) return UNAVAILABLE;
       const [revoked, ended, live] = Array.isArray(result.value) ? result.value : [];
@@ -384,7 +417,7 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
       const result = await attempt(() =>
         store
           .script(LOGOUT_SCRIPT)
-          .exec([keys.index, keys.session(hash)], [keys.sessionPrefix, hash, String(now())]),
+          .exec([keys.index, keys.session(hash)], [keys.sessionPrefix, hash, String(now()), ...logArgs]),
       );
       if (!result.ok) return UNAVAILABLE;
       const [, ended, live] = Array.isArray(result.value) ? result.value : [];
@@ -409,8 +442,32 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
     signHandoff: (session, cookieValue) => handoff.sign(session, cookieValue),
     verifyHandoff: (header, cookieValue) => handoff.verify(header, cookieValue),
 
-    async recordFailedSignIn() {
+    async recordFailedSignIn(failed) {
       await bookkeep([{ type: "failed_sign_in" }]);
+      if (failed === undefined || logArgs.length === 0) return;
+      assertUserId(failed.userId, "recordFailedSignIn");
+      const device = normalizeDevice(failed.device);
+      const entry = encodeFailedAttempt(now(), await fingerprintDevice(device), device);
+      const log = userKeys(config.keyPrefix, failed.userId).log;
+      const write = (): Promise<unknown> =>
+        attempt(() => store.script(LOG_ACTIVITY_SCRIPT).exec([log], [entry, ...logArgs]));
+      if (options.defer === undefined) await write();
+      else options.defer(write);
+    },
+
+    async listSecurityActivity(userId, limit = 20) {
+      assertUserId(userId, "listSecurityActivity");
+      const count = String(Math.max(1, Math.min(1000, Math.floor(limit))));
+      const log = userKeys(config.keyPrefix, userId).log;
+      const result = await attempt(() => store.script(READ_ACTIVITY_SCRIPT).exec([log], [count]));
+      if (!result.ok) return UNAVAILABLE;
+      const raw = typeof result.value === "string" && result.value !== "" ? result.value.split("\n") : [];
+      const entries: ActivityEntry[] = [];
+      for (const line of raw) {
+        const entry = decodeActivity(line);
+        if (entry !== null) entries.push(entry);
+      }
+      return { ok: true, entries };
     },
 
     readMetrics: () => metrics.read(),

@@ -76,7 +76,14 @@ export type CreateSessionInput = {
 };
 
 export type CreateSessionResult =
-  | { ok: true; session: Session; cookie: SessionCookie; evicted: number }
+  | {
+      ok: true;
+      session: Session;
+      cookie: SessionCookie;
+      evicted: number;
+      /** With the activity log on: no earlier sign-in in the log came from this browser/OS/device type. */
+      newDevice?: boolean;
+    }
   | { ok: false; reason: "limit_reached" }
   | Unavailable;
 

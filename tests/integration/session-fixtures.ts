@@ -35,6 +35,7 @@ export function testKit(
     clock?: FakeClock;
     env?: Record<string, string>;
     metrics?: boolean;
+    activity?: boolean | { maxEntries?: number; retentionSeconds?: number };
     defer?: (task: () => Promise<unknown>) => void;
   } = {},
 ): TestKit {
@@ -51,6 +52,7 @@ export function testKit(
     config: { ...config, keyPrefix: prefix, redis: { timeoutMs: 5000, retries: 1, ...config.redis } },
     now: clock.now,
     metrics: options.metrics,
+    activity: options.activity,
     defer: options.defer,
   });
   return { kit, clock, prefix };

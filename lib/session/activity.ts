@@ -1,0 +1,113 @@
+/**
+ * Security activity: a per-user capped log of sign-ins (new device or known), sign-outs, revocations, evictions,
+ * password changes and failed sign-ins, each with its time and device (browser, OS, IP when recorded).
+ *
+ * Data model: `P{U}:log` (keys.ts), a Redis list, newest first, trimmed to `maxEntries` and expiring
+ * `retentionSeconds` after its last write. Entry = "<at ms>|<type>|<device fingerprint>|<JSON>", where the JSON
+ * is the session record's body ({userId, createdAt, device}) or {device} for a failed attempt. The session scripts
+ * (scripts.ts) write it in the same atomic step as the change they log — same hash tag, no extra round trip, no
+ * cjson (they copy the record body verbatim). A list with LPUSH + LTRIM rather than a stream: same cap and order,
+ * and it behaves identically on every Redis-compatible engine the kit runs on (the embedded dev engine's XADD
+ * reuses ids after trimming).
+ * "New device" = no earlier sign-in still in the log has the same fingerprint (browser, OS, device type).
+ * Seam: `fingerprintDevice` decides what counts as the same device.
+ */
+import { z } from "zod";
+import { deviceSchema } from "./record";
+import type { DeviceInfo } from "./types";
+
+export type ActivityType =
+  | "sign_in"
+  | "sign_in_new_device"
+  | "sign_in_refused"
+  | "sign_in_failed"
+  | "sign_out"
+  | "revoked"
+  | "evicted"
+  | "password_change"
+  | "password_changed";
+
+export const ACTIVITY_TYPES: readonly ActivityType[] = [
+  "sign_in",
+  "sign_in_new_device",
+  "sign_in_refused",
+  "sign_in_failed",
+  "sign_out",
+  "revoked",
+  "evicted",
+  "password_change",
+  "password_changed",
+];
+
+export type ActivityEntry = {
+  /** Epoch ms. */
+  at: number;
+  type: ActivityType;
+  device: DeviceInfo;
+  /** When the session this entry is about was created (absent for failed attempts). */
+  sessionCreatedAt?: number;
+};
+
+export type ActivityOptions = {
+  /** Entries kept per user. @default 50 */
+  maxEntries?: number;
+  /** The log expires this long after its last write. @default 7776000 (90 days) */
+  retentionSeconds?: number;
+};
+
+/** Arguments the session scripts take for the log: [max, ttlMs], or [] when the log is off. */
+export function activityArgs(options: ActivityOptions | boolean | undefined): string[] {
+  if (options === false || options === undefined) return [];
+  if (options === true) return activityArgs({});
+  const max = options.maxEntries ?? 50;
+  const ttlMs = (options.retentionSeconds ?? 90 * 86400) * 1000;
+  return [String(max), String(ttlMs)];
+}
+
+/** Same browser, OS and device type → same fingerprint (display-level, never a security decision). */
+export async function fingerprintDevice(device: DeviceInfo): Promise<string> {
+  const text = [device.browser ?? "", device.os ?? "", device.deviceType ?? ""].join("\u0000");
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  return Array.from(digest.slice(0, 8), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * KEYS: [log]  ARGV: [entry, max, ttlMs]
+ * Appends one entry written by the caller (failed sign-ins: no session script runs).
+ */
+export const LOG_ACTIVITY_SCRIPT = `
+redis.call('LPUSH', KEYS[1], ARGV[1])
+redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1
+`;
+
+/** KEYS: [log]  ARGV: [count]. Newest first, newline-joined (entries never contain a newline). */
+export const READ_ACTIVITY_SCRIPT = `
+return table.concat(redis.call('LRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1), '\\n')
+`;
+
+const bodySchema = z.object({ createdAt: z.number().int().nonnegative().optional(), device: deviceSchema });
+
+/** Parses one stored entry; anything unexpected is skipped (null). */
+export function decodeActivity(raw: string): ActivityEntry | null {
+  const match = /^(\d{1,15})\|([a-z_]{1,32})\|([0-9a-f]*)\|(.*)$/s.exec(raw);
+  if (match === null) return null;
+  const [, at, type, , body] = match;
+  if (!ACTIVITY_TYPES.includes(type as ActivityType)) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(body ?? "");
+  } catch {
+    return null;
+  }
+  const parsed = bodySchema.safeParse(json);
+  if (!parsed.success) return null;
+  const entry: ActivityEntry = { at: Number(at), type: type as ActivityType, device: parsed.data.device };
+  if (parsed.data.createdAt !== undefined) entry.sessionCreatedAt = parsed.data.createdAt;
+  return entry;
+}
+
+export function encodeFailedAttempt(at: number, fingerprint: string, device: DeviceInfo): string {
+  return `${at}|sign_in_failed|${fingerprint}|${JSON.stringify({ device })}`;
+}
