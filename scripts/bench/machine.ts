@@ -1,8 +1,8 @@
 /** What the numbers were measured on: CPU, cores, memory, load, and the versions of Node, Next and Redis. */
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { REPO_ROOT } from "../lib-next";
 
 export type Machine = {
@@ -17,9 +17,13 @@ export type Machine = {
   redisServer: string;
 };
 
+/** Version of an installed package, looked up the way Node resolves it (node_modules of this or a parent dir). */
 function packageVersion(name: string): string {
-  const file = join(REPO_ROOT, "node_modules", name, "package.json");
-  return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
+  for (let dir = REPO_ROOT; ; dir = dirname(dir)) {
+    const file = join(dir, "node_modules", name, "package.json");
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
+    if (dirname(dir) === dir) return "unknown";
+  }
 }
 
 export function formatLoad(): string {
