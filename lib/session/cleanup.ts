@@ -7,6 +7,7 @@
  *   P{U}:s:<hash>   without a TTL: a record gets min(idle, absolute) left from its own header (or is deleted when
  *                   past it); a marker gets the marker TTL. A live record missing from its index is put back, so
  *                   the device cap and the devices page see it.
+ *   P{U}:log, P{U}:outbox, P{U}:report:<nonce>  without a TTL: 90 days, 1 day, 1 day
  *   P{#metrics}:*   without a TTL: the metrics retention
  *   anything else   counted as unknown, never deleted
  * Why it is race-free: each per-key fix is one Lua script over that session key and its user's index (one hash
@@ -95,6 +96,8 @@ export type CleanupReport = {
   markersWithoutTtl: number;
   metricKeysWithoutTtl: number;
   indexesWithoutTtl: number;
+  /** Activity logs, dev outboxes and used report links without a TTL (given one). */
+  otherUserKeysWithoutTtl: number;
   deadValuesDeleted: number;
   reindexedSessions: number;
   /** Keys under the prefix the kit does not recognise (left alone), and how many of them have no TTL. */
@@ -136,6 +139,7 @@ export async function cleanupSessions(options: CleanupOptions): Promise<CleanupR
   const prefix = config.keyPrefix;
   const metricsBase = metricsKeys(prefix).live.replace(/live$/, "");
   const userKey = new RegExp(`^${escapeRegExp(prefix)}\\{([^{}]*)\\}:(idx|s:([0-9a-f]{64}))$`);
+  const otherUserKey = new RegExp(`^${escapeRegExp(prefix)}\\{[^{}]*\\}:(log|outbox|report:[A-Za-z0-9_-]+)$`);
   const prune = redis.createScript<unknown>(PRUNE_INDEX_SCRIPT);
   const fix = redis.createScript<unknown>(FIX_SESSION_SCRIPT);
   const markerMs = String(config.markerTtlSeconds * 1000);
@@ -148,6 +152,7 @@ export async function cleanupSessions(options: CleanupOptions): Promise<CleanupR
     markersWithoutTtl: 0,
     metricKeysWithoutTtl: 0,
     indexesWithoutTtl: 0,
+    otherUserKeysWithoutTtl: 0,
     deadValuesDeleted: 0,
     reindexedSessions: 0,
     unknownKeys: 0,
@@ -183,6 +188,14 @@ export async function cleanupSessions(options: CleanupOptions): Promise<CleanupR
         continue;
       }
       const ttl = await redis.pttl(key);
+      const other = otherUserKey.exec(key);
+      if (other !== null) {
+        if (ttl === -1) {
+          report.otherUserKeysWithoutTtl++;
+          await redis.expire(key, other[1] === "log" ? 90 * 86400 : 86400);
+        }
+        continue;
+      }
       if (key.startsWith(metricsBase)) {
         if (ttl === -1) {
           report.metricKeysWithoutTtl++;

@@ -8,6 +8,7 @@
  *                                 Pruned of dead members whenever a script reads or writes it; its TTL follows
  *                                 the longest-lived member, so it expires with the user's last session.
  *   P{U}:log                      list: security activity, newest first, capped (activity.ts; optional)
+ *   P{U}:report:<nonce>           string: a used "This wasn't me" link, TTL = the link's remaining life
  * `{U}` is a Redis Cluster hash tag: all of one user's keys hash to one slot, so the Lua scripts may touch
  * session keys derived from the index (Upstash and Redis Cluster both require single-slot scripts).
  * encodeURIComponent keeps "{", "}" and ":" out of the tag, so no user id can reach another user's keys.
@@ -25,6 +26,8 @@ export type UserKeys = {
   session: (tokenHash: string) => string;
   /** `P{U}:log`: the security activity list (activity.ts), newest first, capped. */
   log: string;
+  /** `P{U}:report:<nonce>`: a redeemed "This wasn't me" link (notify.ts), kept until the link's expiry. */
+  report: (nonce: string) => string;
 };
 
 export function userKeys(keyPrefix: string, userId: string): UserKeys {
@@ -35,6 +38,7 @@ export function userKeys(keyPrefix: string, userId: string): UserKeys {
     sessionPrefix,
     session: (tokenHash) => `${sessionPrefix}${tokenHash}`,
     log: `${base}:log`,
+    report: (nonce) => `${base}:report:${nonce}`,
   };
 }
 

@@ -222,6 +222,30 @@ return {revoked, table.concat(ENDED, ' '), #kept}
 `;
 
 /**
+ * "This wasn't me": single-use redemption of a report link, then revoke-one.
+ * KEYS: [index, used-nonce key]
+ * ARGV: [sessionPrefix, publicId, now, markerMs, usedTtlMs, (logMax, logTtlMs)]
+ * Returns {-1, '', 0} when the link was used before, else {revoked 1|0, ended, live}.
+ */
+export const REPORT_SCRIPT = `${PRELUDE}
+local idx, sp, now, markerMs = KEYS[1], ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4])
+if not redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[5]) then return {-1, '', 0} end
+openLog(sp, ARGV[3], ARGV[6], ARGV[7])
+local revoked, kept = 0, {}
+for _, m in ipairs(prune(idx, sp, now)) do
+  if m.rec.id == ARGV[2] then
+    mark(idx, sp, m, 'revoked', now, markerMs)
+    revoked = 1
+  else
+    kept[#kept + 1] = m
+  end
+end
+expireIndex(idx, sp, kept)
+closeLog()
+return {revoked, table.concat(ENDED, ' '), #kept}
+`;
+
+/**
  * KEYS: [index, current session key]
  * ARGV: [sessionPrefix, currentHash, now, markerMs, (logMax, logTtlMs)]
  * Returns {revoked, ended, live}: how many other sessions were revoked (reason "revoked").

@@ -38,6 +38,7 @@ import {
   type ActivityOptions,
 } from "./activity";
 import { createHandoffSigner } from "./handoff";
+import { createReportSigner } from "./notify";
 import { userKeys } from "./keys";
 import { createMetricsRecorder, endedEvents, type MetricEvent, type MetricsSnapshot } from "./metrics";
 import { decodeStoredValue, encodeSession } from "./record";
@@ -47,6 +48,7 @@ import {
   LOGOUT_SCRIPT,
   REVOKE_ALL_SCRIPT,
   REVOKE_ONE_SCRIPT,
+  REPORT_SCRIPT,
   REVOKE_OTHERS_SCRIPT,
   TOUCH_SCRIPT,
 } from "./scripts";
@@ -115,6 +117,15 @@ export interface SessionKit {
    * activity (best effort, never throws).
    */
   recordFailedSignIn(attempt?: { userId: string; device: DeviceInfo }): Promise<void>;
+  /** Signs a "This wasn't me" token for one session of this user (notify.ts). @default ttlSeconds 86400 */
+  signReportToken(userId: string, sessionId: string, ttlSeconds?: number): Promise<string>;
+  /** Redeems a report token once: revokes that session. "used" the second time, "expired" after its expiry. */
+  redeemReportToken(
+    token: string,
+  ): Promise<
+    | { ok: true; userId: string; revoked: boolean }
+    | { ok: false; reason: "invalid" | "expired" | "used" | "unavailable" }
+  >;
   /** The user's security activity, newest first (empty when the log is off). */
   listSecurityActivity(
     userId: string,
@@ -144,6 +155,7 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
   const now = options.now ?? ((): number => Date.now());
   const store = createStore(options.redis ?? createStoreClient(config, env));
   const handoff = createHandoffSigner(config.secret, config.handoffTtlSeconds, now);
+  const reports = createReportSigner(config.secret, now);
   const markerMs = String(config.markerTtlSeconds * 1000);
   const windowMs = config.revalidateAfterSeconds * 1000;
   const logArgs = activityArgs(options.activity);
@@ -453,6 +465,39 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
         attempt(() => store.script(LOG_ACTIVITY_SCRIPT).exec([log], [entry, ...logArgs]));
       if (options.defer === undefined) await write();
       else options.defer(write);
+    },
+
+    async signReportToken(userId, sessionId, ttlSeconds = 86_400) {
+      assertUserId(userId, "signReportToken");
+      return reports.sign(userId, sessionId, generatePublicId(), ttlSeconds);
+    },
+
+    async redeemReportToken(token) {
+      const payload = typeof token === "string" ? await reports.verify(token) : null;
+      if (payload === null) return { ok: false, reason: "invalid" };
+      if (payload === "expired") return { ok: false, reason: "expired" };
+      const keys = userKeys(config.keyPrefix, payload.userId);
+      const at = now();
+      const result = await attempt(() =>
+        store
+          .script(REPORT_SCRIPT)
+          .exec(
+            [keys.index, keys.report(payload.nonce)],
+            [
+              keys.sessionPrefix,
+              payload.sessionId,
+              String(at),
+              markerMs,
+              String(Math.max(1, payload.expiresAt - at)),
+              ...logArgs,
+            ],
+          ),
+      );
+      if (!result.ok) return UNAVAILABLE;
+      const [revoked, ended, live] = Array.isArray(result.value) ? result.value : [];
+      if (Number(revoked) === -1) return { ok: false, reason: "used" };
+      await bookkeep(endings(payload.userId, ended, live));
+      return { ok: true, userId: payload.userId, revoked: Number(revoked) === 1 };
     },
 
     async listSecurityActivity(userId, limit = 20) {

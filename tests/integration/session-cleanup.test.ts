@@ -45,6 +45,7 @@ describe("sessions cleanup", () => {
     const user = "cleanup-a";
     await damage(t, user);
     await testRedis().set(`${t.prefix}stray`, "left alone");
+    await testRedis().lpush(userKeys(t.prefix, user).log, "1|sign_in||{}");
 
     const progress: CleanupReport[] = [];
     const first = await cleanupSessions({
@@ -59,6 +60,7 @@ describe("sessions cleanup", () => {
     expect(first.recordsWithoutTtl).toBe(1);
     expect(first.markersWithoutTtl).toBe(1);
     expect(first.indexesWithoutTtl).toBe(1);
+    expect(first.otherUserKeysWithoutTtl, "the activity log").toBe(1);
     expect(first.metricKeysWithoutTtl).toBe(1);
     expect(first.unknownKeys).toBe(1);
     expect(first.unknownKeysWithoutTtl).toBe(1);
@@ -78,6 +80,7 @@ describe("sessions cleanup", () => {
       recordsWithoutTtl: 0,
       markersWithoutTtl: 0,
       indexesWithoutTtl: 0,
+      otherUserKeysWithoutTtl: 0,
       metricKeysWithoutTtl: 0,
       deadValuesDeleted: 0,
       reindexedSessions: 0,

@@ -1,0 +1,193 @@
+/**
+ * New-device sign-in notices and their signed, single-use, expiring "This wasn't me" link.
+ *
+ * What: a `Notifier` interface with two implementations — `consoleNotifier` (logs the notice) and
+ * `outboxNotifier` (a per-user dev outbox in Redis that a dev page or a test reads) — and the report token the
+ * link carries. Plug an email provider by implementing `notifyNewDevice`, e.g. with Resend:
+ *
+ *   const emailNotifier = (lookupEmail: (userId: string) => Promise<string>): Notifier => ({
+ *     async notifyNewDevice(notice) {
+ *       await fetch("https://api.resend.com/emails", {
+ *         method: "POST",
+ *         headers: { authorization: `Bearer ${process.env.RESEND_API_KEY}`, "content-type": "application/json" },
+ *         body: JSON.stringify({ from: "security@example.com", to: await lookupEmail(notice.userId),
+ *           subject: "New sign-in to your account", text: describeNotice(notice) }),
+ *       });
+ *     },
+ *   });
+ *
+ * Report token: `<base64url(JSON {u: userId, s: session public id, e: expiry ms, n: nonce})>.<base64url HMAC>`,
+ * HMAC-SHA-256 with a key derived from the session secret ("lib/session:report:v1"). Redeeming it
+ * (`kit.redeemReportToken`) is one script in the user's hash slot: `SET P{U}:report:<nonce> NX` makes it
+ * single-use, then the session with that public id is revoked (only in this user's index).
+ * Data model of the outbox: `P{U}:outbox`, a list of JSON notices, newest first, 20 kept, expiring after a day.
+ * Seam: the link's page should ask for a confirmation click (POST): mail scanners GET every link they see.
+ */
+import type { Redis } from "@upstash/redis";
+import { z } from "zod";
+import { fromBase64Url, toBase64Url } from "./token";
+import type { DeviceInfo } from "./types";
+
+export type NewDeviceNotice = {
+  userId: string;
+  /** Public id of the new session. */
+  sessionId: string;
+  device: DeviceInfo;
+  /** Epoch ms of the sign-in. */
+  at: number;
+  /** The signed "This wasn't me" link. */
+  reportUrl: string;
+};
+
+export interface Notifier {
+  notifyNewDevice(notice: NewDeviceNotice): Promise<void>;
+}
+
+/** Plain-text body of a notice (for email or logs). */
+export function describeNotice(notice: NewDeviceNotice): string {
+  const { browser, os, ip, location } = notice.device;
+  const where = [browser ?? "A browser", os === undefined ? "" : `on ${os}`].join(" ").trim();
+  const from = [ip, location].filter((part) => part !== undefined && part !== "").join(", ");
+  return [
+    `New sign-in to your account: ${where}${from === "" ? "" : ` (${from})`} at ${new Date(notice.at).toISOString()}.`,
+    `If this wasn't you, sign that device out and change your password: ${notice.reportUrl}`,
+  ].join("\n");
+}
+
+export function consoleNotifier(log: (message: string) => void = console.info): Notifier {
+  return {
+    async notifyNewDevice(notice) {
+      log(`session: new-device notice for user ${notice.userId}\n${describeNotice(notice)}`);
+    },
+  };
+}
+
+const OUTBOX_MAX = 20;
+const OUTBOX_TTL_SECONDS = 86_400;
+
+function outboxKey(keyPrefix: string, userId: string): string {
+  return `${keyPrefix}{${encodeURIComponent(userId)}}:outbox`;
+}
+
+/** Dev outbox: notices land in Redis (`P{U}:outbox`) for a dev page or a test to read. Not for production mail. */
+export function outboxNotifier(redis: Redis, keyPrefix: string): Notifier {
+  return {
+    async notifyNewDevice(notice) {
+      const key = outboxKey(keyPrefix, notice.userId);
+      await redis
+        .pipeline()
+        .lpush(key, JSON.stringify(notice))
+        .ltrim(key, 0, OUTBOX_MAX - 1)
+        .expire(key, OUTBOX_TTL_SECONDS)
+        .exec();
+    },
+  };
+}
+
+const noticeSchema = z.object({
+  userId: z.string(),
+  sessionId: z.string(),
+  device: z.object({ userAgent: z.string() }).passthrough(),
+  at: z.number(),
+  reportUrl: z.string(),
+});
+
+/** The user's dev-outbox notices, newest first. */
+export async function readOutbox(
+  redis: Redis,
+  keyPrefix: string,
+  userId: string,
+): Promise<NewDeviceNotice[]> {
+  const raw = await redis.lrange<unknown>(outboxKey(keyPrefix, userId), 0, OUTBOX_MAX - 1);
+  const notices: NewDeviceNotice[] = [];
+  for (const item of raw) {
+    let json: unknown = item;
+    if (typeof item === "string") {
+      try {
+        json = JSON.parse(item);
+      } catch {
+        continue;
+      }
+    }
+    const parsed = noticeSchema.safeParse(json);
+    if (parsed.success) notices.push(parsed.data as NewDeviceNotice);
+  }
+  return notices;
+}
+
+export type ReportPayload = { userId: string; sessionId: string; expiresAt: number; nonce: string };
+
+const payloadSchema = z.object({
+  u: z.string().min(1).max(256),
+  s: z.string().min(1).max(64),
+  e: z.number().int(),
+  n: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
+});
+
+async function deriveKey(secret: string): Promise<CryptoKey> {
+  const encoder = new TextEncoder();
+  const master = await crypto.subtle.importKey(
+    "raw",
+    encoder.encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  // Domain separation: a key used only for report links.
+  const derived = await crypto.subtle.sign("HMAC", master, encoder.encode("lib/session:report:v1"));
+  return crypto.subtle.importKey("raw", derived, { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+    "verify",
+  ]);
+}
+
+export type ReportSigner = {
+  sign(userId: string, sessionId: string, nonce: string, ttlSeconds: number): Promise<string>;
+  /** The payload, "expired", or null for anything forged, truncated or malformed. */
+  verify(token: string): Promise<ReportPayload | "expired" | null>;
+};
+
+export function createReportSigner(secret: string, now: () => number): ReportSigner {
+  let key: Promise<CryptoKey> | undefined;
+  const getKey = (): Promise<CryptoKey> => (key ??= deriveKey(secret));
+  return {
+    async sign(userId, sessionId, nonce, ttlSeconds) {
+      const payload = { u: userId, s: sessionId, e: now() + ttlSeconds * 1000, n: nonce };
+      const body = toBase64Url(new TextEncoder().encode(JSON.stringify(payload)));
+      const mac = await crypto.subtle.sign("HMAC", await getKey(), new TextEncoder().encode(body));
+      return `${body}.${toBase64Url(new Uint8Array(mac))}`;
+    },
+
+    async verify(token) {
+      if (token.length > 2048) return null;
+      const [body, mac, extra] = token.split(".");
+      if (body === undefined || mac === undefined || extra !== undefined) return null;
+      const macBytes = fromBase64Url(mac);
+      const bodyBytes = fromBase64Url(body);
+      if (macBytes === null || bodyBytes === null) return null;
+      // subtle.verify compares in constant time.
+      const valid = await crypto.subtle.verify(
+        "HMAC",
+        await getKey(),
+        macBytes,
+        new TextEncoder().encode(body),
+      );
+      if (!valid) return null;
+      let json: unknown;
+      try {
+        json = JSON.parse(new TextDecoder().decode(bodyBytes));
+      } catch {
+        return null;
+      }
+      const parsed = payloadSchema.safeParse(json);
+      if (!parsed.success) return null;
+      if (parsed.data.e <= now()) return "expired";
+      return {
+        userId: parsed.data.u,
+        sessionId: parsed.data.s,
+        expiresAt: parsed.data.e,
+        nonce: parsed.data.n,
+      };
+    },
+  };
+}
