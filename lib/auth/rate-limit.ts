@@ -83,9 +83,14 @@ function authLimiters(): { ip: Ratelimit; account: Ratelimit; signUp: Ratelimit 
   return limiters;
 }
 
+/** `{id}`: both window keys of one identifier share a cluster slot; encoded so no "{" or "}" can move the tag. */
+function slotTag(identifier: string): string {
+  return `{${encodeURIComponent(identifier)}}`;
+}
+
 // Keys carry a digest, not the email itself.
 function accountIdentifier(normalizedEmail: string): string {
-  return createHash("sha256").update(normalizedEmail).digest("base64url");
+  return slotTag(createHash("sha256").update(normalizedEmail).digest("base64url"));
 }
 
 function verdict(
@@ -107,7 +112,7 @@ function verdict(
 export async function checkSignUpThrottle(ip: string | undefined): Promise<LoginThrottle> {
   if (ip === undefined || ip === "") return { ok: true };
   try {
-    return verdict([await authLimiters().signUp.limit(ip)]);
+    return verdict([await authLimiters().signUp.limit(slotTag(ip))]);
   } catch {
     return { ok: false, reason: "unavailable" };
   }
@@ -121,7 +126,7 @@ export async function checkLoginThrottle(input: {
   const { ip, account } = authLimiters();
   try {
     const checks = [account.limit(accountIdentifier(input.normalizedEmail))];
-    if (input.ip !== undefined && input.ip !== "") checks.push(ip.limit(input.ip));
+    if (input.ip !== undefined && input.ip !== "") checks.push(ip.limit(slotTag(input.ip)));
     return verdict(await Promise.all(checks));
   } catch {
     return { ok: false, reason: "unavailable" };

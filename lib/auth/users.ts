@@ -1,7 +1,7 @@
 /**
  * Users of the starter app, stored in Redis:
  *   {prefix}user:{id}      hash  id, email, passwordHash, createdAt
- *   {prefix}email:{email}  string → id (unique email, claimed atomically with the user hash by one Lua script)
+ *   {prefix}email:{email}  string → id (unique email, claimed with SET NX after the user hash is written)
  * Redis failures come back as `{ ok: false, reason: "unavailable" }`, never as exceptions.
  */
 import { randomUUID } from "node:crypto";
@@ -19,15 +19,6 @@ const userRecordSchema = z.object({
   passwordHash: z.string().min(1),
   createdAt: z.coerce.number().int().nonnegative(),
 });
-
-// KEYS[1] email key, KEYS[2] user key; ARGV id, email, passwordHash, createdAt.
-const CREATE_USER_SCRIPT = `
-if redis.call("SET", KEYS[1], ARGV[1], "NX") == false then
-  return 0
-end
-redis.call("HSET", KEYS[2], "id", ARGV[1], "email", ARGV[2], "passwordHash", ARGV[3], "createdAt", ARGV[4])
-return 1
-`;
 
 // KEYS[1] user key; ARGV new hash. Only updates an existing user.
 const UPDATE_PASSWORD_SCRIPT = `
@@ -53,13 +44,23 @@ export async function createUser(input: {
     passwordHash: input.passwordHash,
     createdAt: Date.now(),
   };
+  // Two commands, not one script: the email key and the user key hash to different Redis Cluster slots, and a
+  // script may only touch one slot. The hash goes first under a fresh id; losing the email race deletes it, so a
+  // crash in between leaves at most an unreachable hash, never an email that points at nobody.
+  const key = userKey(prefix, user.id);
   try {
-    const created = await authRedis().eval(
-      CREATE_USER_SCRIPT,
-      [emailKey(prefix, user.email), userKey(prefix, user.id)],
-      [user.id, user.email, user.passwordHash, String(user.createdAt)],
-    );
-    if (Number(created) !== 1) return { ok: false, reason: "email_taken" };
+    const redis = authRedis();
+    await redis.hset(key, {
+      id: user.id,
+      email: user.email,
+      passwordHash: user.passwordHash,
+      createdAt: String(user.createdAt),
+    });
+    const claimed = await redis.set(emailKey(prefix, user.email), user.id, { nx: true });
+    if (claimed === null) {
+      await redis.del(key);
+      return { ok: false, reason: "email_taken" };
+    }
     return { ok: true, user };
   } catch {
     return { ok: false, reason: "unavailable" };
