@@ -1,6 +1,7 @@
 /**
  * What `npm test` needs from the machine beyond npm packages: a `redis-server` (integration tests and the
- * Playwright stack each start their own on a free port) and a Chromium for Playwright (Debian's
+ * Playwright stack each start their own on a free port), `redis-cli` (it joins the local Redis Cluster of the
+ * vitest-cluster step; Debian's redis-server package pulls it in with redis-tools) and a Chromium for Playwright (Debian's
  * `/usr/bin/chromium`; Playwright's own browser build also works when it is installed).
  * On Debian/Ubuntu as root, missing ones are installed with apt-get (announced); otherwise the exact command
  * to run is printed and the check fails.
@@ -28,6 +29,7 @@ function hasChromium(): boolean {
 export function ensurePrerequisites(): number {
   const missing: string[] = [];
   if (!onPath("redis-server")) missing.push("redis-server");
+  if (!onPath("redis-cli")) missing.push("redis-tools");
   if (!hasChromium()) missing.push("chromium");
   if (missing.length === 0) return 0;
 

@@ -8,16 +8,19 @@
  *    restarts on the same port and loads it, so "Redis down → 503, back → same session works" is real.
  *    Port 6379 is never used (someone else's Redis lives there).
  * 3. The embedded ioredis-mock engine ("embedded"), announced loudly on stderr. Not a Redis.
+ * With `cluster: true` ("redis-cluster"): a local 3-primary Redis Cluster (redis-server --cluster-enabled on
+ * free loopback ports, joined by redis-cli --cluster create, no replicas, no persistence) behind the REST
+ * server's cluster engine; stopRedis/startRedis/killRedis act on every node.
  * Children are killed on stop(), on process exit and on SIGINT/SIGTERM.
  */
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
-import { hasRedisServer, installExitHooks, startRedisServer } from "./redis-process";
+import { hasRedisServer, installExitHooks, startRedisCluster, startRedisServer } from "./redis-process";
 import { type RestServer, startRestServer } from "./upstash-rest/index";
 
 export { freePort, hasRedisServer } from "./redis-process";
 
-export type StackKind = "redis-url" | "redis-server" | "embedded";
+export type StackKind = "redis-url" | "redis-server" | "redis-cluster" | "embedded";
 
 export interface StackOptions {
   /** Use this Redis instead of REDIS_URL / spawning one. @default process.env.REDIS_URL */
@@ -36,15 +39,23 @@ export interface StackOptions {
   readonly quiet?: boolean;
   /** Print what was started on stderr. @default false */
   readonly verbose?: boolean;
+  /** Start a local 3-primary Redis Cluster instead of one redis-server (ignores REDIS_URL). @default false */
+  readonly cluster?: boolean;
 }
 
 export interface Stack {
   readonly restUrl: string;
   readonly restToken: string;
+  /** The Redis (with a cluster: the first primary; see `clusterNodes`). */
   readonly redisUrl?: string;
+  /** Every primary of the cluster (kind "redis-cluster" only). */
+  readonly clusterNodes?: readonly string[];
   readonly kind: StackKind;
+  /** SHUTDOWN SAVE: data survives `startRedis()`. */
   stopRedis(): Promise<void>;
   startRedis(): Promise<void>;
+  /** SIGKILL, a crash: only what the last `stopRedis()`/SAVE wrote survives. Stack-owned Redis only. */
+  killRedis(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -57,6 +68,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
 
   if (options.embedded === true) return startEmbedded(token, options);
+  if (options.cluster === true) return startClusterStack(token, options, log);
 
   if (givenUrl !== undefined && givenUrl !== "") {
     const rest = await startRestServer({ redis: { url: givenUrl }, token, port: options.restPort });
@@ -72,6 +84,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       kind: "redis-url",
       stopRedis: cannot,
       startRedis: cannot,
+      killRedis: cannot,
       stop: () => rest.close(),
     };
   }
@@ -94,6 +107,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       kind: "redis-server",
       stopRedis: () => redis.stop(true),
       startRedis: () => redis.start(),
+      killRedis: () => redis.kill(),
       stop: async (): Promise<void> => {
         await rest.close();
         await redis.stop(false);
@@ -133,6 +147,47 @@ async function startEmbedded(token: string, options: StackOptions): Promise<Stac
     kind: "embedded",
     stopRedis: cannot,
     startRedis: cannot,
+    killRedis: cannot,
     stop: () => rest.close(),
+  };
+}
+
+async function startClusterStack(
+  token: string,
+  options: StackOptions,
+  log: (message: string) => void,
+): Promise<Stack> {
+  if (!hasRedisServer())
+    throw new Error("stack: a Redis Cluster needs redis-server (apt-get install redis-server)");
+  const cluster = await startRedisCluster(3);
+  const nodes = cluster.ports.map((port) => `redis://127.0.0.1:${port}`);
+  const removeDirs = (): void => {
+    for (const node of cluster.nodes) rmSync(node.dir, { recursive: true, force: true });
+  };
+  let rest: RestServer;
+  try {
+    rest = await startRestServer({ redis: { cluster: nodes }, token, port: options.restPort });
+  } catch (error) {
+    await cluster.stop(false);
+    removeDirs();
+    throw error;
+  }
+  log(`Redis Cluster on ${nodes.join(", ")}; REST server at ${rest.url}`);
+  return {
+    restUrl: rest.url,
+    restToken: token,
+    redisUrl: nodes[0],
+    clusterNodes: nodes,
+    kind: "redis-cluster",
+    stopRedis: () => cluster.stop(true),
+    startRedis: () => cluster.start(),
+    killRedis: async (): Promise<void> => {
+      await Promise.all(cluster.nodes.map((node) => node.kill()));
+    },
+    stop: async (): Promise<void> => {
+      await rest.close();
+      await cluster.stop(false);
+      removeDirs();
+    },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * `npm test`: every check, in order, stopping at the first failure:
  * prerequisites (redis-server, Chromium: see prerequisites.ts) → typecheck → lint → format check →
- * vitest (unit + integration) → Playwright (e2e).
+ * vitest (unit + integration) → vitest-cluster (the session and auth integration suites again, against a
+ * local 3-primary Redis Cluster: tests/vitest.cluster.config.ts) → Playwright (e2e).
  * Ends with a plain summary line, `steps: N passed, N failed[, N skipped]`; exits non-zero on failure.
  * `npm test -- --only vitest,playwright` or `npm test -- --from vitest` runs a subset.
  */
@@ -22,6 +23,7 @@ const STEPS: readonly Step[] = [
   { name: "lint", bin: "eslint", args: [".", "--max-warnings=0"] },
   { name: "format", bin: "prettier", args: ["--check", "."] },
   { name: "vitest", bin: "vitest", args: ["run", "--config", "tests/vitest.config.ts"] },
+  { name: "vitest-cluster", bin: "vitest", args: ["run", "--config", "tests/vitest.cluster.config.ts"] },
   { name: "playwright", bin: "playwright", args: ["test", "--config", "tests/playwright.config.ts"] },
 ];
 

@@ -17,22 +17,47 @@ import {
 import { type Value, err, normalize } from "./encode";
 import { type RedisPool } from "./pool";
 
-function isReplyError(error: unknown): error is Error {
+export function isReplyError(error: unknown): error is Error {
   return error instanceof Error && error.name === "ReplyError";
 }
 
-function unavailable(error: unknown): UnavailableError {
+export function unavailable(error: unknown): UnavailableError {
   const reason = error instanceof Error ? error.message : String(error);
   return new UnavailableError(`rest-server: Redis unreachable (${reason})`, { cause: error });
 }
 
-async function run(conn: Redis, cmd: Command): Promise<Value> {
+export async function run(conn: Redis, cmd: Command): Promise<Value> {
   try {
     return normalize(await conn.callBuffer(cmd.name, ...cmd.args), true);
   } catch (error) {
     if (isReplyError(error)) return err(error.message);
     throw unavailable(error);
   }
+}
+
+/** MULTI, queue each command, EXEC; all written without awaiting in between, then the replies read. */
+export async function runTransaction(conn: Redis, cmds: readonly Command[]): Promise<TransactionResult> {
+  const settle = (promise: Promise<unknown>): Promise<{ ok: boolean; value: unknown }> =>
+    promise.then(
+      (value) => ({ ok: true, value }),
+      (value: unknown) => ({ ok: false, value }),
+    );
+  const multi = settle(conn.callBuffer("MULTI"));
+  const queued = cmds.map((cmd) => settle(conn.callBuffer(cmd.name, ...cmd.args)));
+  const exec = settle(conn.callBuffer("EXEC"));
+  const [multiReply, queuedReplies, execReply] = await Promise.all([multi, Promise.all(queued), exec]);
+
+  for (const reply of [multiReply, ...queuedReplies, execReply]) {
+    if (!reply.ok && !isReplyError(reply.value)) throw unavailable(reply.value);
+  }
+  if (!multiReply.ok) return { ok: false, error: (multiReply.value as Error).message };
+  // A queue-time error (arity, unknown command) aborts the whole transaction: report the first one.
+  const queueError = queuedReplies.find((reply) => !reply.ok);
+  if (queueError !== undefined) return { ok: false, error: (queueError.value as Error).message };
+  if (!execReply.ok) return { ok: false, error: (execReply.value as Error).message };
+  const replies = normalize(execReply.value, true);
+  if (replies.t !== "arr") return { ok: false, error: "ERR transaction aborted" };
+  return { ok: true, replies: replies.items };
 }
 
 export class RedisEngine implements Engine {
@@ -69,37 +94,12 @@ export class RedisEngine implements Engine {
     }
     let healthy = false;
     try {
-      const result = await this.runTransaction(lease.conn, cmds);
+      const result = await runTransaction(lease.conn, cmds);
       healthy = true;
       return result;
     } finally {
       lease.release(healthy);
     }
-  }
-
-  /** MULTI, queue each command, EXEC; all written without awaiting in between, then the replies read. */
-  private async runTransaction(conn: Redis, cmds: readonly Command[]): Promise<TransactionResult> {
-    const settle = (promise: Promise<unknown>): Promise<{ ok: boolean; value: unknown }> =>
-      promise.then(
-        (value) => ({ ok: true, value }),
-        (value: unknown) => ({ ok: false, value }),
-      );
-    const multi = settle(conn.callBuffer("MULTI"));
-    const queued = cmds.map((cmd) => settle(conn.callBuffer(cmd.name, ...cmd.args)));
-    const exec = settle(conn.callBuffer("EXEC"));
-    const [multiReply, queuedReplies, execReply] = await Promise.all([multi, Promise.all(queued), exec]);
-
-    for (const reply of [multiReply, ...queuedReplies, execReply]) {
-      if (!reply.ok && !isReplyError(reply.value)) throw unavailable(reply.value);
-    }
-    if (!multiReply.ok) return { ok: false, error: (multiReply.value as Error).message };
-    // A queue-time error (arity, unknown command) aborts the whole transaction: report the first one.
-    const queueError = queuedReplies.find((reply) => !reply.ok);
-    if (queueError !== undefined) return { ok: false, error: (queueError.value as Error).message };
-    if (!execReply.ok) return { ok: false, error: (execReply.value as Error).message };
-    const replies = normalize(execReply.value, true);
-    if (replies.t !== "arr") return { ok: false, error: "ERR transaction aborted" };
-    return { ok: true, replies: replies.items };
   }
 
   async subscriber(): Promise<Subscriber> {

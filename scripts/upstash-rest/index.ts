@@ -1,6 +1,7 @@
 /**
  * `startRestServer`: a local HTTP server that speaks the Upstash REST protocol in front of a real
- * Redis (ioredis pool) or, when asked, the embedded ioredis-mock engine.
+ * Redis (ioredis pool), a Redis Cluster (ioredis.Cluster, see engine-cluster.ts) or, when asked, the
+ * embedded ioredis-mock engine.
  *
  *   const rest = await startRestServer({ redis: { url: "redis://127.0.0.1:7001" }, token: "t", port: 0 });
  *   // UPSTASH_REDIS_REST_URL=rest.url UPSTASH_REDIS_REST_TOKEN=rest.token
@@ -9,14 +10,16 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Engine } from "./engine";
+import { ClusterEngine } from "./engine-cluster";
 import { EmbeddedEngine } from "./engine-embedded";
 import { RedisEngine } from "./engine-redis";
 import { RedisPool } from "./pool";
 import { createHandler } from "./server";
 
 export interface RestServerOptions {
-  /** Where commands go: a Redis URL, or the in-process embedded engine. */
-  readonly redis: { readonly url: string } | { readonly embedded: true };
+  /** Where commands go: a Redis URL, a Redis Cluster's seed node URLs, or the in-process embedded engine. */
+  readonly redis:
+    { readonly url: string } | { readonly cluster: readonly string[] } | { readonly embedded: true };
   /** Bearer token clients must send. */
   readonly token: string;
   /** @default 0 (a free port) */
@@ -39,6 +42,9 @@ export { UnavailableError } from "./engine";
 
 async function createEngine(options: RestServerOptions): Promise<Engine> {
   if ("embedded" in options.redis) return new EmbeddedEngine();
+  if ("cluster" in options.redis) {
+    return ClusterEngine.open({ urls: options.redis.cluster, commandTimeoutMs: options.commandTimeoutMs });
+  }
   const pool = await RedisPool.open({ url: options.redis.url, commandTimeoutMs: options.commandTimeoutMs });
   return new RedisEngine(pool);
 }

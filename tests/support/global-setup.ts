@@ -2,6 +2,7 @@
  * Vitest global setup: starts one isolated stack (own redis-server on a free port, or REDIS_URL,
  * or the embedded engine as a last resort) plus the REST server, and hands its coordinates to the
  * test workers through `provide` (copied into `process.env` by `worker-env.ts`) and `process.env`.
+ * TEST_REDIS_CLUSTER=1 (tests/vitest.cluster.config.ts) starts a local 3-primary Redis Cluster instead.
  */
 import type { TestProject } from "vitest/node";
 import { startStack } from "../../scripts/stack";
@@ -28,8 +29,9 @@ function refuseDefaultRedis(url: string | undefined): void {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  refuseDefaultRedis(process.env.REDIS_URL);
-  const stack = await startStack();
+  const cluster = process.env.TEST_REDIS_CLUSTER === "1";
+  if (!cluster) refuseDefaultRedis(process.env.REDIS_URL);
+  const stack = await startStack({ cluster });
   const env: Record<string, string> = {
     UPSTASH_REDIS_REST_URL: stack.restUrl,
     UPSTASH_REDIS_REST_TOKEN: stack.restToken,
@@ -38,6 +40,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     SESSION_SECRET: process.env.SESSION_SECRET ?? TEST_SESSION_SECRET,
   };
   if (stack.redisUrl !== undefined) env.TEST_REDIS_URL = stack.redisUrl;
+  if (stack.clusterNodes !== undefined) env.TEST_REDIS_CLUSTER_NODES = stack.clusterNodes.join(",");
   Object.assign(process.env, env);
   project.provide("testEnv", env);
   return async (): Promise<void> => {

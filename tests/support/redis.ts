@@ -47,12 +47,15 @@ export function randomPrefix(label = "test"): string {
   return `${label}:${randomBytes(6).toString("hex")}:`;
 }
 
-/** The stack's kind: "redis-server", "redis-url" or "embedded". */
+/** The stack's kind: "redis-server", "redis-cluster", "redis-url" or "embedded". */
 export function stackKind(): string {
   return process.env.TEST_STACK_KIND ?? "unknown";
 }
 
-/** A raw ioredis client to the stack's Redis (not available with the embedded engine). Call `quit()` when done. */
+/**
+ * A raw ioredis client to the stack's Redis (not available with the embedded engine). Call `quit()` when done.
+ * With a cluster stack it is a plain connection to the first primary (keys of other slots answer MOVED).
+ */
 export function directRedis(): IORedis {
   const url = process.env.TEST_REDIS_URL;
   if (url === undefined || url === "") {
