@@ -1,0 +1,55 @@
+/**
+ * The starter app's new-device notifier, picked by SESSION_NOTIFIER:
+ *   "outbox" (default) — the dev outbox in Redis (lib/session/notify.ts) plus a console line;
+ *   "console" — the console line only; "none" — nothing.
+ * To send email instead, implement `Notifier` (see the example at the top of lib/session/notify.ts) and return it here.
+ * Best effort: a failed notice never fails the sign-in.
+ */
+import { authRedis } from "@/lib/auth/redis";
+import type { Session } from "@/lib/session";
+import { consoleNotifier, outboxNotifier, type Notifier } from "@/lib/session/notify";
+import { getSessionKit } from "@/lib/session/next";
+
+const REPORT_LINK_TTL_SECONDS = 7 * 86_400;
+
+export function appNotifier(): Notifier | null {
+  const choice = process.env.SESSION_NOTIFIER ?? "outbox";
+  if (choice === "none") return null;
+  const toConsole = consoleNotifier();
+  if (choice === "console") return toConsole;
+  const outbox = outboxNotifier(authRedis(), getSessionKit().config.keyPrefix);
+  return {
+    async notifyNewDevice(notice) {
+      await Promise.all([outbox.notifyNewDevice(notice), toConsole.notifyNewDevice(notice)]);
+    },
+  };
+}
+
+/** Origin for links in notices: APP_URL when set, else the request's own origin. */
+export function appOrigin(requestHeaders: Headers): string {
+  const configured = process.env.APP_URL?.trim();
+  if (configured !== undefined && configured !== "") return configured.replace(/\/+$/, "");
+  const host = requestHeaders.get("x-forwarded-host") ?? requestHeaders.get("host") ?? "localhost:3000";
+  const proto =
+    requestHeaders.get("x-forwarded-proto") ??
+    (host.startsWith("localhost") || host.startsWith("127.") ? "http" : "https");
+  return `${proto}://${host}`;
+}
+
+/** Sends the "new sign-in" notice with its "This wasn't me" link for a session just created on a new device. */
+export async function notifyNewDeviceSignIn(session: Session, origin: string): Promise<void> {
+  const notifier = appNotifier();
+  if (notifier === null) return;
+  try {
+    const token = await getSessionKit().signReportToken(session.userId, session.id, REPORT_LINK_TTL_SECONDS);
+    await notifier.notifyNewDevice({
+      userId: session.userId,
+      sessionId: session.id,
+      device: session.device,
+      at: session.createdAt,
+      reportUrl: `${origin}/not-me?token=${encodeURIComponent(token)}`,
+    });
+  } catch (error) {
+    console.error(`ops: new-device notice not sent (${error instanceof Error ? error.name : "error"})`);
+  }
+}
