@@ -21,6 +21,7 @@ export default defineConfig({
       "tests/integration/auth-*.test.ts",
       "tests/integration/proxy-*.test.ts",
       "tests/integration/cluster-*.test.ts",
+      "tests/integration/faults-races.test.ts",
     ],
   },
 });
