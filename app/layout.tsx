@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { SessionWatch } from "./session-watch";
 import { SiteHeader } from "./site-header";
 import "./globals.css";
 
@@ -17,6 +18,7 @@ export default function RootLayout({ children }: { children: ReactNode }): React
         </a>
         <SiteHeader />
         <div id="main">{children}</div>
+        <SessionWatch />
       </body>
     </html>
   );

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { getCurrentUser } from "@/lib/auth/dal";
+import { isAdminEmail } from "@/lib/ops/admin";
 import { LogoutButton } from "./components";
 
 export async function SiteHeader(): Promise<ReactNode> {
@@ -20,6 +21,11 @@ export async function SiteHeader(): Promise<ReactNode> {
               <li>
                 <Link href="/account">Account</Link>
               </li>
+              {isAdminEmail(current.user.email) ? (
+                <li>
+                  <Link href="/admin">Admin</Link>
+                </li>
+              ) : null}
               <li className="nav-user" title={current.user.email}>
                 {current.user.email}
               </li>

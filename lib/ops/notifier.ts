@@ -25,15 +25,15 @@ export function appNotifier(): Notifier | null {
   };
 }
 
-/** Origin for links in notices: APP_URL when set, else the request's own origin. */
-export function appOrigin(requestHeaders: Headers): string {
+/**
+ * Origin for links in notices: APP_URL (set it in production, e.g. https://app.example.com). Never the request's
+ * Host or X-Forwarded-Host: whoever signs in controls those, and the link goes to the account's owner. Without
+ * APP_URL links are relative (fine for the dev outbox page, useless in an email).
+ */
+export function appOrigin(): string {
   const configured = process.env.APP_URL?.trim();
-  if (configured !== undefined && configured !== "") return configured.replace(/\/+$/, "");
-  const host = requestHeaders.get("x-forwarded-host") ?? requestHeaders.get("host") ?? "localhost:3000";
-  const proto =
-    requestHeaders.get("x-forwarded-proto") ??
-    (host.startsWith("localhost") || host.startsWith("127.") ? "http" : "https");
-  return `${proto}://${host}`;
+  if (configured === undefined || configured === "") return "";
+  return configured.replace(/\/+$/, "");
 }
 
 /** Sends the "new sign-in" notice with its "This wasn't me" link for a session just created on a new device. */

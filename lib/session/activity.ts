@@ -9,7 +9,8 @@
  * cjson (they copy the record body verbatim). A list with LPUSH + LTRIM rather than a stream: same cap and order,
  * and it behaves identically on every Redis-compatible engine the kit runs on (the embedded dev engine's XADD
  * reuses ids after trimming).
- * "New device" = no earlier sign-in still in the log has the same fingerprint (browser, OS, device type).
+ * "New device" = the log holds earlier sign-ins and none has the same fingerprint (browser, OS, device type); a
+ * first sign-in ever is not announced.
  * Seam: `fingerprintDevice` decides what counts as the same device.
  */
 import { z } from "zod";

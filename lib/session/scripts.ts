@@ -156,15 +156,16 @@ kept[#kept + 1] = { h = newHash }
 expireIndex(idx, sp, kept)
 local newDevice = 0
 if LOG then
-  local fp = ARGV[13] or ''
-  newDevice = 1
+  -- New device: earlier sign-ins are in the log and none came from this fingerprint (a first sign-in is not).
+  local fp, seen, known = ARGV[13] or '', false, false
   for _, e in ipairs(redis.call('LRANGE', LOG.key, 0, -1)) do
     local kind, efp = string.match(e, '^%d+|([%w_]+)|([^|]*)|')
-    if efp == fp and (kind == 'sign_in' or kind == 'sign_in_new_device' or kind == 'password_change') then
-      newDevice = 0
-      break
+    if kind == 'sign_in' or kind == 'sign_in_new_device' or kind == 'password_change' then
+      seen = true
+      if efp == fp then known = true break end
     end
   end
+  if seen and not known then newDevice = 1 end
   local body = string.match(ARGV[3], '^%d+:%d+:%d+:[01]:[%w_%-]+:(.*)$')
   if revokeOthers then
     logEvent('password_change', fp, body)

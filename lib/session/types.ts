@@ -81,7 +81,7 @@ export type CreateSessionResult =
       session: Session;
       cookie: SessionCookie;
       evicted: number;
-      /** With the activity log on: no earlier sign-in in the log came from this browser/OS/device type. */
+      /** With the activity log on: earlier sign-ins are logged and none came from this browser/OS/device type. */
       newDevice?: boolean;
     }
   | { ok: false; reason: "limit_reached" }

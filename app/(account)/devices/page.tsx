@@ -2,13 +2,18 @@ import type { ReactNode } from "react";
 import { requireSession } from "@/lib/auth/dal";
 import { getSessionKit } from "@/lib/session/next";
 import { ServiceUnavailable } from "../../service-unavailable";
+import { SecurityActivity, toActivityRows } from "./activity";
 import { DevicesManager } from "./components";
 import { toDeviceViews } from "./format";
 
 export default async function DevicesPage(): Promise<ReactNode> {
   const check = await requireSession("/devices");
   if (!check.ok) return <ServiceUnavailable />;
-  const listed = await getSessionKit().listUserSessions(check.session.userId);
+  const kit = getSessionKit();
+  const [listed, activity] = await Promise.all([
+    kit.listUserSessions(check.session.userId),
+    kit.listSecurityActivity(check.session.userId, 20),
+  ]);
   if (!listed.ok) return <ServiceUnavailable />;
 
   const devices = toDeviceViews(listed.sessions, check.session.id);
@@ -22,6 +27,7 @@ export default async function DevicesPage(): Promise<ReactNode> {
         password.
       </p>
       <DevicesManager devices={devices} otherCount={otherCount} />
+      <SecurityActivity entries={activity.ok ? toActivityRows(activity.entries) : null} />
     </main>
   );
 }

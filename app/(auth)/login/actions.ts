@@ -2,7 +2,9 @@
 
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { after } from "next/server";
 import { z } from "zod";
+import { appOrigin, notifyNewDeviceSignIn } from "@/lib/ops/notifier";
 import { checkLoginThrottle } from "@/lib/auth/rate-limit";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { verifyAgainstDummyHash, verifyPassword } from "@/lib/auth/password";
@@ -36,7 +38,8 @@ export async function loginAction(
     );
   }
   const email = normalizeEmail(parsed.data.email);
-  const device = deviceFromHeaders(await headers());
+  const requestHeaders = await headers();
+  const device = deviceFromHeaders(requestHeaders);
 
   const throttle = await checkLoginThrottle({ ip: device.ip, normalizedEmail: email });
   if (!throttle.ok) {
@@ -55,7 +58,10 @@ export async function loginAction(
       ? await verifyAgainstDummyHash(parsed.data.password)
       : await verifyPassword(parsed.data.password, found.user.passwordHash);
   if (found.user === null || !passwordOk) {
-    await getSessionKit().recordFailedSignIn();
+    // Counted in the metrics; logged in the account's security activity when the account exists.
+    await getSessionKit().recordFailedSignIn(
+      found.user === null ? undefined : { userId: found.user.id, device },
+    );
     return formError(INCORRECT, {}, email);
   }
 
@@ -77,5 +83,10 @@ export async function loginAction(
     return formError(UNAVAILABLE, {}, email);
   }
   await setSessionCookie(created.cookie);
+  if (created.newDevice === true) {
+    const session = created.session;
+    const origin = appOrigin();
+    after(() => notifyNewDeviceSignIn(session, origin));
+  }
   redirect(safeNextPath(parsed.data.next));
 }
