@@ -1,29 +1,38 @@
 /**
- * Redis commands per operation, counted at the Redis server (INFO commandstats deltas), against `next start`.
+ * Redis commands per operation, counted at the Redis server (MONITOR), against `next start`.
  * Plain HTTP for page loads, client navigations and prefetches (repeated, steady state: scripts loaded, touch not
  * due); Chromium for sign-in, a server action and sign-out everywhere. Deferred work (after(), waitUntil) is
  * included: each window waits until the server's counters stop moving.
  */
 import type { Browser } from "@playwright/test";
-import { formatCounts, totalCommands, type CommandCounter, type CommandCounts } from "./commandstats";
+import { formatCounts, totalCommands, type CommandCounter, type Window } from "./command-counter";
 import { newAccount, openDevice, sessionCookieHeader, signIn, signUp, submitLogin } from "./browser";
 
-export type OpRow = { operation: string; how: string; commands: number; detail: string; samples: number };
+export type OpRow = {
+  operation: string;
+  how: string;
+  /** Commands clients sent (REST round trips), most frequent count across repeats. */
+  commands: number;
+  detail: string;
+  /** Commands run inside Lua scripts in the same window. */
+  inScripts: string;
+  samples: number;
+};
 
 const REPEATS = 5;
 
-async function measure(counter: CommandCounter, run: () => Promise<void>): Promise<CommandCounts> {
-  const before = await counter.snapshot();
+async function measure(counter: CommandCounter, run: () => Promise<void>): Promise<Window> {
+  const from = counter.mark();
   await run();
-  return counter.settle(before);
+  return counter.settle(from);
 }
 
 /** The most frequent count across repeats (steady state), with its breakdown. */
-function steady(operation: string, how: string, deltas: CommandCounts[]): OpRow {
-  const byTotal = new Map<number, CommandCounts>();
+function steady(operation: string, how: string, deltas: Window[]): OpRow {
+  const byTotal = new Map<number, Window>();
   const frequency = new Map<number, number>();
   for (const delta of deltas) {
-    const total = totalCommands(delta);
+    const total = totalCommands(delta.sent);
     byTotal.set(total, delta);
     frequency.set(total, (frequency.get(total) ?? 0) + 1);
   }
@@ -34,15 +43,17 @@ function steady(operation: string, how: string, deltas: CommandCounts[]): OpRow 
     operation,
     how,
     commands: total,
-    detail: formatCounts(byTotal.get(total) ?? {}) + note,
+    detail: formatCounts(byTotal.get(total)?.sent ?? {}) + note,
+    inScripts: formatCounts(byTotal.get(total)?.inScripts ?? {}),
     samples: deltas.length,
   };
 }
 
-async function request(url: string, headers: Record<string, string>): Promise<number> {
+async function request(url: string, headers: Record<string, string>): Promise<string> {
   const response = await fetch(url, { headers, redirect: "manual" });
   await response.arrayBuffer();
-  return response.status;
+  const location = response.headers.get("location");
+  return location === null ? String(response.status) : `${response.status} → ${location}`;
 }
 
 async function repeated(
@@ -50,17 +61,24 @@ async function repeated(
   url: string,
   headers: Record<string, string>,
   expectStatus: number,
-): Promise<CommandCounts[]> {
+): Promise<Window[]> {
+  // Next 16 answers an RSC request without the matching `_rsc` cache-busting parameter with a 307 to the URL
+  // that has it (the value hashes the router headers): discover it once, outside the measured window.
+  const first = await fetch(url, { headers, redirect: "manual" });
+  await first.arrayBuffer();
+  const location = first.headers.get("location");
+  if (first.status === 307 && location !== null && location.includes("_rsc"))
+    url = new URL(location, url).href;
   await request(url, headers); // warm-up: compiled route, loaded scripts
-  const deltas: CommandCounts[] = [];
+  const deltas: Window[] = [];
   for (let i = 0; i < REPEATS; i += 1) {
-    let status = 0;
+    let status = "";
     deltas.push(
       await measure(counter, async () => {
         status = await request(url, headers);
       }),
     );
-    if (status !== expectStatus)
+    if (status !== String(expectStatus))
       throw new Error(`bench: ${url} answered ${status}, expected ${expectStatus}`);
   }
   return deltas;
@@ -79,7 +97,7 @@ export async function measureCommandsPerOp(
 
   // Sign-in, measured from the click to the rendered /devices (the action redirects there).
   const main = await openDevice(browser, baseURL);
-  const logins: CommandCounts[] = [];
+  const logins: Window[] = [];
   await main.page.goto("/login");
   logins.push(await measure(counter, () => submitLogin(main.page, account)));
   rows.push(steady("sign-in (server action + redirect render of /devices)", "Chromium", logins));
@@ -131,11 +149,12 @@ export async function measureCommandsPerOp(
   const other = await openDevice(browser, baseURL);
   await signIn(other.page, account);
   await main.page.goto("/devices");
+  // Cards of the other devices: the "This device" label is stable while a card switches to its confirm step.
   const others = main.page
     .getByRole("list", { name: "Signed-in devices" })
     .getByRole("listitem")
-    .filter({ has: main.page.getByRole("button", { name: "Sign out", exact: true }) });
-  const revokes: CommandCounts[] = [];
+    .filter({ hasNot: main.page.getByText("This device", { exact: true }) });
+  const revokes: Window[] = [];
   revokes.push(
     await measure(counter, async () => {
       const card = others.first();
@@ -148,7 +167,7 @@ export async function measureCommandsPerOp(
 
   // Sign out everywhere: action + redirect render of /login.
   await main.page.goto("/devices");
-  const everywhere: CommandCounts[] = [];
+  const everywhere: Window[] = [];
   everywhere.push(
     await measure(counter, async () => {
       await main.page.getByRole("button", { name: "Sign out everywhere" }).click();
@@ -160,7 +179,7 @@ export async function measureCommandsPerOp(
 
   // Plain sign-out from the header.
   await signIn(other.page, account);
-  const logouts: CommandCounts[] = [];
+  const logouts: Window[] = [];
   logouts.push(
     await measure(counter, async () => {
       await other.page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();

@@ -10,6 +10,8 @@ import type { ThroughputRow } from "./throughput";
 export type Results = {
   machine: Machine;
   loadavgEnd: string;
+  /** Free text about the conditions of the run (BENCH_NOTE), e.g. other work on the machine. */
+  note?: string;
   command: string;
   elapsedSeconds: number;
   ops: OpRow[];
@@ -51,19 +53,21 @@ export function renderMarkdown(results: Results): string {
         ["@upstash/redis", machine.upstashRedis],
         ["redis-server", machine.redisServer],
         ["Redis transport", "local Upstash REST server (scripts/upstash-rest/) → redis-server, loopback"],
+        ...(results.note === undefined ? [] : [["note", results.note]]),
       ],
     ),
     "",
     "## Redis commands per operation",
     "",
-    "Counted at the Redis server (`INFO commandstats` deltas on the bench's own redis-server, over a direct TCP " +
-      "connection), including deferred work (`after()`, `waitUntil`): each window ends when the counters stop " +
-      "moving. Steady state: scripts loaded, touch not due. Target: 1 per protected request, the page's own " +
-      "check included.",
+    "Counted at the Redis server with `MONITOR` on the bench's own redis-server (a direct TCP connection, not our " +
+      "code), including deferred work (`after()`, `waitUntil`): each window ends after 400 ms without a command. " +
+      "**commands** = commands clients sent, i.e. REST round trips; the last column lists what Lua scripts ran " +
+      "inside Redis in the same window (no round trip). Steady state: scripts loaded, touch not due. Target: 1 " +
+      "per protected request, the page's own check included.",
     "",
     table(
-      ["operation", "driven by", "commands", "at the server"],
-      results.ops.map((row) => [row.operation, row.how, String(row.commands), row.detail]),
+      ["operation", "driven by", "commands", "sent", "inside scripts"],
+      results.ops.map((row) => [row.operation, row.how, String(row.commands), row.detail, row.inScripts]),
     ),
     "",
     "## validateSessionToken vs a bare GET",
@@ -93,7 +97,7 @@ export function renderMarkdown(results: Results): string {
     "## Throughput: protected vs public page on `next start`",
     "",
     `autocannon, ${results.throughput.connections} connections, ${results.throughput.rounds} rounds of ` +
-      `${results.throughput.roundSeconds} s per page, public and protected alternating. Target: ratio ≥ 0.85.`,
+      `${results.throughput.roundSeconds} s per page, the order rotating every round. Target: ratio ≥ 0.85.`,
     "",
     table(
       ["page", "requests", "req/s", "p50 ms", "p99 ms", "non-2xx/errors"],
@@ -107,7 +111,12 @@ export function renderMarkdown(results: Results): string {
       ]),
     ),
     "",
-    `Ratio protected / public: **${ratio(throughputRatio(results))}**.`,
+    `Ratio protected / public: **${ratio(throughputRatio(results))}**` +
+      (results.throughput.rows[2] === undefined
+        ? "."
+        : `; public page signed in / signed out: ${ratio(
+            results.throughput.rows[2].rps / (results.throughput.rows[0]?.rps ?? Number.NaN),
+          )}.`),
     "",
     "## CPU cost per operation",
     "",
