@@ -43,6 +43,8 @@ for _, h in ipairs(redis.call('ZRANGE', idx, 0, -1)) do
   if e and e > now and a > now then
     live = live + 1
     local ttl = redis.call('PTTL', sp .. h)
+    -- A member without a TTL still counts for its own remaining life (the per-key pass gives it that TTL).
+    if ttl == -1 then ttl = math.min(e, a) - now end
     if ttl > maxTtl then maxTtl = ttl end
   else
     redis.call('ZREM', idx, h)
@@ -55,8 +57,8 @@ return {removed, live}
 
 /**
  * KEYS: [session key, index]  ARGV: [token hash, now, markerMs]
- * Returns 0 nothing to do, 1 record TTL set, 2 marker TTL set, 3 dead or unreadable value deleted,
- * 4 live record re-indexed (and its TTL fixed when it had none).
+ * Returns 0 nothing to do, 2 marker TTL set, 3 dead or unreadable value deleted, else a live record's bits:
+ * 1 its TTL was set, 4 it was put back into its index (5 = both).
  */
 export const FIX_SESSION_SCRIPT = `${CLEANUP_PRELUDE}
 local key, idx, hash, now, markerMs = KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -79,7 +81,7 @@ if not redis.call('ZSCORE', idx, hash) then
   local createdAt = string.match(raw, '"createdAt":(%d+)') or ms(now)
   redis.call('ZADD', idx, createdAt, hash)
   if redis.call('PTTL', idx) < left then redis.call('PEXPIRE', idx, ms(left)) end
-  fixed = 4
+  fixed = fixed + 4
 end
 return fixed
 `;
@@ -180,10 +182,10 @@ export async function cleanupSessions(options: CleanupOptions): Promise<CleanupR
         } else {
           report.sessionKeys++;
           const code = Number(await fix.exec([key, `${base}:idx`], [hash, String(now()), markerMs]));
-          if (code === 1) report.recordsWithoutTtl++;
+          if (code === 1 || code === 5) report.recordsWithoutTtl++;
           if (code === 2) report.markersWithoutTtl++;
           if (code === 3) report.deadValuesDeleted++;
-          if (code === 4) report.reindexedSessions++;
+          if (code === 4 || code === 5) report.reindexedSessions++;
         }
         continue;
       }
