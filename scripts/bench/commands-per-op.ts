@@ -140,6 +140,13 @@ export async function measureCommandsPerOp(
   );
   rows.push(
     steady(
+      "session watch check (GET /api/session, on tab focus)",
+      "HTTP GET",
+      await repeated(counter, `${baseURL}/api/session`, page, 200),
+    ),
+  );
+  rows.push(
+    steady(
       "public page with a session cookie (/)",
       "HTTP GET",
       await repeated(counter, `${baseURL}/`, page, 200),

@@ -20,7 +20,7 @@ import { renderMarkdown, throughputRatio, type Results } from "./report";
 import { ms, ratio } from "./stats";
 import { measureThroughput } from "./throughput";
 
-const PROTECTED_ROWS = ["protected page", "prefetch", "devices page"];
+const PROTECTED_ROWS = ["protected page", "prefetch", "devices page", "session watch"];
 
 const USER_LOOKUP_CAUSE =
   "HGETALL is the starter app's user-record lookup `getUserById` (lib/auth/users.ts), not the kit: the root " +
@@ -28,6 +28,11 @@ const USER_LOOKUP_CAUSE =
   "lib/auth/dal.ts), and /account asks again for the same record (app/(account)/account/page.tsx; " +
   "`getUserById` is not wrapped in React `cache`). The kit's own share is the one GET in middleware: rendering " +
   "verifies the signed hand-off without Redis, as the prefetch row (no page body rendered) shows.";
+
+const SESSION_ROUTE_CAUSE =
+  "GET /api/session validates twice: middleware (one GET) and then the route itself, which calls " +
+  "`kit.validateSessionToken` (app/api/session/route.ts, `current()`) instead of `getCurrentSession()`, the " +
+  "function that accepts middleware's signed hand-off.";
 
 function findingsFor(results: Omit<Results, "findings">): string[] {
   const findings: string[] = [];
@@ -41,6 +46,8 @@ function findingsFor(results: Omit<Results, "findings">): string[] {
     if (row.detail.includes("HGETALL")) userLookups = true;
   }
   if (userLookups) findings.push(USER_LOOKUP_CAUSE);
+  const watch = results.ops.find((row) => row.operation.startsWith("session watch"));
+  if (watch !== undefined && watch.detail.includes("GET×2")) findings.push(SESSION_ROUTE_CAUSE);
   const base: LatencyRow | undefined = results.latency[0];
   const validate: LatencyRow | undefined = results.latency[1];
   if (base !== undefined && validate !== undefined) {
