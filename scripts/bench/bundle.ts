@@ -4,7 +4,33 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { REPO_ROOT } from "../lib-next";
 
-export type BundleSize = { files: string[]; rawBytes: number; gzipBytes: number };
+export type BundleSize = {
+  files: string[];
+  rawBytes: number;
+  gzipBytes: number;
+  /** Largest contributors by share of the original source (from the source maps), when maps exist. */
+  shares: { name: string; percent: number }[];
+};
+
+type SourceMap = { sources?: string[]; sourcesContent?: (string | null)[]; sections?: { map: SourceMap }[] };
+
+/** "next", "zod", "@upstash/redis" for node_modules sources, "lib/session/x.ts" for the app's own files. */
+function sourceOwner(source: string): string {
+  const decoded = decodeURIComponent(source);
+  const fromModules = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(decoded);
+  if (fromModules !== null) return fromModules[1] ?? decoded;
+  const own = /(?:^|\/)((?:lib|app)\/.+|middleware\.ts)$/.exec(decoded);
+  return own?.[1] ?? decoded;
+}
+
+function addSources(map: SourceMap, into: Map<string, number>): void {
+  for (const section of map.sections ?? []) addSources(section.map, into);
+  (map.sources ?? []).forEach((source, index) => {
+    const length = map.sourcesContent?.[index]?.length ?? 0;
+    const owner = sourceOwner(source);
+    into.set(owner, (into.get(owner) ?? 0) + length);
+  });
+}
 
 type MiddlewareManifest = { middleware?: Record<string, { files?: string[] }> };
 
@@ -16,12 +42,20 @@ export function middlewareBundleSize(distDir: string): BundleSize {
   if (files.length === 0) throw new Error(`bench: no middleware files listed in ${manifestPath}`);
   let rawBytes = 0;
   let gzipBytes = 0;
+  const bySource = new Map<string, number>();
   for (const file of files) {
     const path = join(root, file);
     if (!existsSync(path)) throw new Error(`bench: middleware file ${path} is missing`);
     const content = readFileSync(path);
     rawBytes += content.length;
     gzipBytes += gzipSync(content, { level: 9 }).length;
+    if (existsSync(`${path}.map`))
+      addSources(JSON.parse(readFileSync(`${path}.map`, "utf8")) as SourceMap, bySource);
   }
-  return { files, rawBytes, gzipBytes };
+  const total = [...bySource.values()].reduce((sum, value) => sum + value, 0);
+  const shares = [...bySource.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([name, length]) => ({ name, percent: (100 * length) / total }));
+  return { files, rawBytes, gzipBytes, shares };
 }

@@ -135,6 +135,11 @@ export function renderMarkdown(results: Results): string {
     "",
     `${(results.bundle.gzipBytes / 1024).toFixed(1)} KiB gzipped (${(results.bundle.rawBytes / 1024).toFixed(1)} KiB raw), ` +
       `the ${results.bundle.files.length} files listed in \`server/middleware-manifest.json\` of the bench build.`,
+    results.bundle.shares.length === 0
+      ? ""
+      : "Largest contributors by share of original source (source maps; minified bytes differ): " +
+        results.bundle.shares.map((share) => `${share.name} ${share.percent.toFixed(0)} %`).join(", ") +
+        ".",
     "",
     "## Summary and findings",
     "",
