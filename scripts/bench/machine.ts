@@ -15,7 +15,22 @@ export type Machine = {
   next: string;
   upstashRedis: string;
   redisServer: string;
+  /** Commit measured: BENCH_COMMIT, else `git rev-parse --short HEAD` (+ "with local changes" when dirty). */
+  commit: string;
 };
+
+function measuredCommit(): string {
+  if (process.env.BENCH_COMMIT !== undefined && process.env.BENCH_COMMIT !== "")
+    return process.env.BENCH_COMMIT;
+  try {
+    const git = (args: string[]): string =>
+      execFileSync("git", args, { cwd: REPO_ROOT, encoding: "utf8" }).trim();
+    const commit = git(["rev-parse", "--short", "HEAD"]);
+    return git(["status", "--porcelain"]) === "" ? commit : `${commit} with local changes`;
+  } catch {
+    return "unknown (not a git checkout; set BENCH_COMMIT)";
+  }
+}
 
 /** Version of an installed package, looked up the way Node resolves it (node_modules of this or a parent dir). */
 function packageVersion(name: string): string {
@@ -50,5 +65,6 @@ export function describeMachine(): Machine {
     next: packageVersion("next"),
     upstashRedis: packageVersion("@upstash/redis"),
     redisServer,
+    commit: measuredCommit(),
   };
 }

@@ -45,6 +45,7 @@ export function renderMarkdown(results: Results): string {
     table(
       ["machine", "value"],
       [
+        ["commit", machine.commit],
         ["CPU", `${machine.cpu}, ${machine.cores} cores`],
         ["memory", `${machine.memoryGiB} GiB`],
         ["load average (1/5/15 min) at start → end", `${machine.loadavgStart} → ${results.loadavgEnd}`],
