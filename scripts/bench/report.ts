@@ -112,12 +112,12 @@ export function renderMarkdown(results: Results): string {
       ]),
     ),
     "",
-    `Ratio protected / public: **${ratio(throughputRatio(results))}**` +
-      (results.throughput.rows[2] === undefined
-        ? "."
-        : `; public page signed in / signed out: ${ratio(
-            results.throughput.rows[2].rps / (results.throughput.rows[0]?.rps ?? Number.NaN),
-          )}.`),
+    `Ratio protected / public: **${ratio(throughputRatio(results))}**. Each page relative to the public page ` +
+      "without a cookie: " +
+      results.throughput.rows
+        .map((row) => `${row.name} ${ratio(row.rps / (results.throughput.rows[0]?.rps ?? Number.NaN))}`)
+        .join("; ") +
+      ".",
     "",
     "## CPU cost per operation",
     "",

@@ -32,6 +32,8 @@ export async function measureThroughput(
     { name: "protected page /account (session cookie)", url: `${baseURL}/account`, headers: { cookie } },
     // Same public page, signed in: separates the cost of the session check from the cost of rendering /account.
     { name: "public page / (session cookie)", url: `${baseURL}/`, headers: { cookie } },
+    // A public page with a form, like /account: separates rendering weight from the session check.
+    { name: "public page /login (no cookie)", url: `${baseURL}/login`, headers: {} },
   ];
   await Promise.all(targets.map((target) => run(target.url, target.headers, 2))); // warm-up
   const totals = targets.map((target) => ({
