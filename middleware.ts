@@ -43,6 +43,8 @@ export default async function middleware(req: NextRequest, event: NextFetchEvent
 
 export const config = {
   matcher: [
-    "/((?!_next/static|_next/image|api/health|favicon.ico|robots.txt|.*\\.(?:png|jpg|jpeg|gif|svg|webp|ico|css|js|map|txt)$).*)",
+    // api/session validates by itself: through middleware a signed-out cookie would arrive stripped (no reason),
+    // and the idle warning's checks must not slide the session.
+    "/((?!_next/static|_next/image|api/health|api/session|favicon.ico|robots.txt|.*\\.(?:png|jpg|jpeg|gif|svg|webp|ico|css|js|map|txt)$).*)",
   ],
 };
