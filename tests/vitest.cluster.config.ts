@@ -22,6 +22,7 @@ export default defineConfig({
       "tests/integration/proxy-*.test.ts",
       "tests/integration/cluster-*.test.ts",
       "tests/integration/faults-races.test.ts",
+      "tests/fuzz/**/*.test.ts",
     ],
   },
 });

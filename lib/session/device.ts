@@ -10,6 +10,7 @@
 import type { DeviceInfo } from "./types";
 
 const MAX_FIELD_LENGTH = 256;
+const DEVICE_TYPES: ReadonlyArray<DeviceInfo["deviceType"]> = ["desktop", "mobile", "tablet", "other"];
 
 export type ParsedUserAgent = {
   ua: string;
@@ -47,7 +48,11 @@ export function normalizeDevice(device: DeviceInfo): DeviceInfo {
   const location = clip(device.location);
   if (browser !== undefined) out.browser = browser;
   if (os !== undefined) out.os = os;
-  if (device.deviceType !== undefined) out.deviceType = device.deviceType;
+  // Only the four known types: the record parser (record.ts) refuses anything else, which would sign the session
+  // out as "malformed" on its first validation.
+  if (device.deviceType !== undefined) {
+    out.deviceType = DEVICE_TYPES.includes(device.deviceType) ? device.deviceType : "other";
+  }
   if (ip !== undefined) out.ip = ip;
   if (location !== undefined) out.location = location;
   return out;
