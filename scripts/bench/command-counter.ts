@@ -10,7 +10,7 @@ import { sleep } from "./stats";
 export type CommandCounts = Record<string, number>;
 
 /** What reached Redis in one window: commands sent by clients, and commands run inside scripts. */
-export type Window = { sent: CommandCounts; inScripts: CommandCounts };
+export type Window = { sent: CommandCounts; inScripts: CommandCounts; trace: string[] };
 
 export type CommandCounter = {
   /** Position in the command stream; pass it to `settle`. */
@@ -20,7 +20,7 @@ export type CommandCounter = {
   close(): Promise<void>;
 };
 
-type Seen = { name: string; lua: boolean };
+type Seen = { name: string; lua: boolean; line: string };
 
 export function totalCommands(counts: CommandCounts): number {
   return Object.values(counts).reduce((sum, value) => sum + value, 0);
@@ -50,7 +50,11 @@ export async function connectCounter(redisUrl: string): Promise<CommandCounter> 
   const seen: Seen[] = [];
   let lastAt = Date.now();
   monitor.on("monitor", (_time: string, args: string[], source: string) => {
-    seen.push({ name: String(args[0] ?? "?").toLowerCase(), lua: source === "lua" });
+    const name = String(args[0] ?? "?").toLowerCase();
+    // EVAL/EVALSHA: show the number of keys and the first key, not the script body.
+    const shown = name === "eval" || name === "evalsha" ? args.slice(2, 4) : args.slice(1, 2);
+    const line = `${source === "lua" ? "  lua" : "sent"} ${name} ${shown.join(" ").slice(0, 100)}`;
+    seen.push({ name, lua: source === "lua", line });
     lastAt = Date.now();
   });
   return {
@@ -61,7 +65,11 @@ export async function connectCounter(redisUrl: string): Promise<CommandCounter> 
       await sleep(QUIET_MS);
       while (Date.now() - lastAt < QUIET_MS && Date.now() < deadline) await sleep(100);
       const window = seen.slice(from);
-      return { sent: tally(window, false), inScripts: tally(window, true) };
+      return {
+        sent: tally(window, false),
+        inScripts: tally(window, true),
+        trace: window.map((entry) => entry.line),
+      };
     },
     async close() {
       monitor.disconnect();

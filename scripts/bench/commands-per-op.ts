@@ -29,6 +29,10 @@ async function measure(counter: CommandCounter, run: () => Promise<void>): Promi
 
 /** The most frequent count across repeats (steady state), with its breakdown. */
 function steady(operation: string, how: string, deltas: Window[]): OpRow {
+  // BENCH_TRACE=1: every command of the last window on stderr, to attribute each round trip to its caller.
+  if (process.env.BENCH_TRACE === "1") {
+    process.stderr.write(`bench trace: ${operation}\n${deltas.at(-1)?.trace.join("\n") ?? ""}\n`);
+  }
   const byTotal = new Map<number, Window>();
   const frequency = new Map<number, number>();
   for (const delta of deltas) {

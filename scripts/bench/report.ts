@@ -157,7 +157,8 @@ export function renderMarkdown(results: Results): string {
     "Needs `redis-server` and Chromium (`/usr/bin/chromium`, or `CHROMIUM_PATH`). It starts its own redis-server " +
       "on a free loopback port (never 6379), the local REST server, `next build` into `.next-bench` and `next " +
       "start`. `BENCH_SKIP_BUILD=1` reuses the last build; `BENCH_ROUND_SECONDS`, `BENCH_ROUNDS`, " +
-      "`BENCH_CONNECTIONS` and `BENCH_LATENCY_ROUNDS` tune the load. Not part of `npm test`.",
+      "`BENCH_CONNECTIONS` and `BENCH_LATENCY_ROUNDS` tune the load; `BENCH_TRACE=1` prints every command " +
+      "of each measured window (with its first key) to attribute round trips. Not part of `npm test`.",
     "",
   ];
   return sections.join("\n");
