@@ -5,11 +5,15 @@
  * control server so specs can simulate outages:
  *   POST /redis/stop   SHUTDOWN SAVE the stack's Redis (the app then answers 503)
  *   POST /redis/start  restart it on the same port with the same data
- *   GET  /status       {"redis":"up"|"down","restUrl":...}
+ *   POST /rest/delay?ms=N  the app's REST calls wait N ms before reaching the REST server (0: none)
+ *   GET  /status       {"redis":"up"|"down","restUrl":...,"restDelayMs":N}
+ * The app reaches the REST server through a delay proxy (scripts/delay-proxy.ts, a plain relay at 0 ms);
+ * specs and fixtures talk to the REST server directly.
  * Ports and the REST token come from the environment set by tests/playwright.config.ts
  * (E2E_PORT, E2E_CONTROL_PORT, E2E_REST_PORT, E2E_REST_TOKEN). E2E_SKIP_BUILD=1 reuses the last build.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { type DelayProxy, startDelayProxy } from "./delay-proxy";
 import { type Stack, startStack } from "./stack";
 import { exitCode, spawnNext } from "./lib-next";
 
@@ -25,7 +29,7 @@ function requiredPort(name: string): number {
   return port;
 }
 
-function startControlServer(stack: Stack, port: number): Promise<() => Promise<void>> {
+function startControlServer(stack: Stack, proxy: DelayProxy, port: number): Promise<() => Promise<void>> {
   let redisUp = true;
   const reply = (res: ServerResponse, status: number, body: unknown): void => {
     res.writeHead(status, { "content-type": "application/json" });
@@ -34,7 +38,18 @@ function startControlServer(stack: Stack, port: number): Promise<() => Promise<v
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
     if (req.method === "GET" && path === "/status")
-      return reply(res, 200, { redis: redisUp ? "up" : "down", restUrl: stack.restUrl });
+      return reply(res, 200, {
+        redis: redisUp ? "up" : "down",
+        restUrl: stack.restUrl,
+        restDelayMs: proxy.delayMs,
+      });
+    if (req.method === "POST" && path === "/rest/delay") {
+      const ms = Number(new URL(req.url ?? "/", "http://localhost").searchParams.get("ms"));
+      if (!Number.isInteger(ms) || ms < 0 || ms > 60_000)
+        return reply(res, 400, { error: "e2e-server: /rest/delay needs ?ms=0..60000" });
+      proxy.setDelay(ms);
+      return reply(res, 200, { restDelayMs: ms });
+    }
     if (req.method === "POST" && path === "/redis/stop") {
       await stack.stopRedis();
       redisUp = false;
@@ -75,12 +90,13 @@ async function main(): Promise<number> {
     throw new Error("e2e-server: E2E_REST_TOKEN is not set (set by tests/playwright.config.ts)");
 
   const stack = await startStack({ token, restPort, allowEmbedded: false, useRedisUrl: false });
-  const stopControl = await startControlServer(stack, controlPort);
+  const proxy = await startDelayProxy(stack.restUrl);
+  const stopControl = await startControlServer(stack, proxy, controlPort);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
     NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-e2e",
-    UPSTASH_REDIS_REST_URL: stack.restUrl,
+    UPSTASH_REDIS_REST_URL: proxy.url,
     UPSTASH_REDIS_REST_TOKEN: stack.restToken,
     SESSION_SECRET: process.env.SESSION_SECRET ?? E2E_SESSION_SECRET,
   };
@@ -107,6 +123,7 @@ async function main(): Promise<number> {
     code = await exitCode(current);
   }
   await stopControl();
+  await proxy.close();
   await stack.stop();
   return stopping ? 0 : code;
 }

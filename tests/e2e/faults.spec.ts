@@ -1,6 +1,7 @@
 /**
  * Redis outage at the HTTP level, against the production build: a signed-in browser's cookie is replayed by
- * many concurrent requests (Playwright's request context) while the control port stops and restarts Redis.
+ * many concurrent requests (Playwright's request context) while the control port stops and restarts Redis, or
+ * makes every REST call of the app wait 3 s (POST /rest/delay?ms=3000, a delay proxy in the e2e server).
  * Invariants: a protected request answers 200 or the documented 503, quickly (SESSION_REDIS_TIMEOUT_MS is 1000 in
  * the e2e server); never a redirect to /login, never a Set-Cookie that clears or replaces the session cookie;
  * once Redis is back the same cookie works.
@@ -59,6 +60,7 @@ test.describe("faults: Redis stops under concurrent protected requests", () => {
 
   test.afterEach(async ({ request }) => {
     await request.post(controlUrl("/redis/start"));
+    await request.post(controlUrl("/rest/delay?ms=0"));
   });
 
   test("every protected request is 200 or a quick 503, none signs out or touches the cookie, and the session survives", async ({
@@ -103,6 +105,44 @@ test.describe("faults: Redis stops under concurrent protected requests", () => {
     }, "the same cookie works once Redis is back").toPass({ timeout: 15_000 });
     const after = await Promise.all(PROTECTED.map((path) => hit(signedInPage, path)));
     expect(after.map((h) => h.status)).toEqual(PROTECTED.map(() => 200));
+    expect((await sessionCookie(signedInPage.context())).value, "the browser kept its cookie").toBe(
+      cookie.value,
+    );
+  });
+
+  test("a REST server that answers 3 s late: protected requests are a quick 503 with the cookie kept, then 200 again", async ({
+    signedInPage,
+    request,
+  }) => {
+    const cookie = await sessionCookie(signedInPage.context());
+    expect((await hit(signedInPage, "/devices")).status, "signed in before").toBe(200);
+
+    const slowed = await request.post(controlUrl("/rest/delay?ms=3000"));
+    expect(slowed.ok(), "control server slowed the REST server").toBe(true);
+    const hits = await load(signedInPage, 6, 4_000);
+    expect(new Set(hits.map((h) => h.status)), "every protected request is the documented 503").toEqual(
+      new Set([503]),
+    );
+    const slowest = Math.max(...hits.map((h) => h.ms));
+    expect(slowest, `slowest response vs SESSION_REDIS_TIMEOUT_MS ${REDIS_TIMEOUT_MS}`).toBeLessThan(
+      MAX_RESPONSE_MS,
+    );
+    expect(Math.min(...hits.map((h) => h.ms)), "each waited for the store's timeout").toBeGreaterThanOrEqual(
+      REDIS_TIMEOUT_MS - 50,
+    );
+    expect(
+      hits.filter((h) => h.location.includes("/login")),
+      "nobody is signed out",
+    ).toEqual([]);
+    expect(
+      hits.flatMap((h) => h.setCookies).filter((c) => touchesSessionCookie(c, cookie.name)),
+      "no Set-Cookie for the session cookie",
+    ).toEqual([]);
+
+    await request.post(controlUrl("/rest/delay?ms=0"));
+    await expect(async () => {
+      expect((await hit(signedInPage, "/devices")).status).toBe(200);
+    }, "the same cookie works once the REST server is fast again").toPass({ timeout: 15_000 });
     expect((await sessionCookie(signedInPage.context())).value, "the browser kept its cookie").toBe(
       cookie.value,
     );

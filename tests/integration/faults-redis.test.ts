@@ -6,13 +6,12 @@
  * - A REST server that answers late (a delaying proxy in front of it): the same bound, then recovery.
  * Invariant throughout: an outage is never a sign-out (no "expired", "revoked", "malformed"...).
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { Redis as IORedis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createSessionKit, type SessionKit, type ValidationResult } from "@/lib/session";
 import { userKeys } from "@/lib/session/keys";
+import { startDelayProxy } from "@/scripts/delay-proxy";
 import { type Stack, hasRedisServer, startStack } from "@/scripts/stack";
 import { randomPrefix } from "@/tests/support/redis";
 
@@ -94,50 +93,6 @@ function slowest(samples: readonly Sample[]): Sample | undefined {
   return [...samples].sort((a, b) => b.ms - a.ms)[0];
 }
 
-/** A REST proxy that holds every request `delayMs` before forwarding it (the reply comes back unchanged). */
-function startDelayingProxy(
-  target: string,
-): Promise<{ url: string; setDelay(ms: number): void; close(): Promise<void> }> {
-  let delayMs = 0;
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      setTimeout(() => {
-        if (res.destroyed) return;
-        const headers: Record<string, string> = {};
-        for (const name of ["authorization", "content-type", "upstash-encoding", "upstash-sync-token"]) {
-          const value = req.headers[name];
-          if (typeof value === "string") headers[name] = value;
-        }
-        fetch(`${target}${req.url ?? "/"}`, { method: req.method, headers, body: Buffer.concat(chunks) })
-          .then(async (upstream) => {
-            const body = Buffer.from(await upstream.arrayBuffer());
-            const out: Record<string, string> = { "content-type": "application/json" };
-            const sync = upstream.headers.get("upstash-sync-token");
-            if (sync !== null) out["upstash-sync-token"] = sync;
-            if (!res.destroyed) res.writeHead(upstream.status, out).end(body);
-          })
-          .catch(() => res.destroy());
-      }, delayMs);
-    });
-  });
-  return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        setDelay: (ms) => void (delayMs = ms),
-        close: () =>
-          new Promise<void>((done) => {
-            server.closeAllConnections();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
-}
-
 describe.runIf(hasRedisServer())("faults: Redis and the REST server failing under load", () => {
   let stack: Stack;
 
@@ -203,7 +158,7 @@ describe.runIf(hasRedisServer())("faults: Redis and the REST server failing unde
   }, 40_000);
 
   it("a REST server that answers late: every operation resolves unavailable within the timeout, none hangs, and all works once it is fast again", async () => {
-    const proxy = await startDelayingProxy(stack.restUrl);
+    const proxy = await startDelayProxy(stack.restUrl);
     try {
       await waitUntilHealthy(kitAt(stack.restUrl, stack.restToken, "x:"), 10_000);
       const prefix = randomPrefix("faults-slow");
