@@ -11,6 +11,7 @@ import { startStack } from "../stack";
 import { newAccount, launchBrowser, openDevice, sessionCookieHeader, signIn, signUp } from "./browser";
 import { middlewareBundleSize } from "./bundle";
 import { connectCounter } from "./command-counter";
+import { connectCpuMeter } from "./cpu";
 import { measureCommandsPerOp, type OpRow } from "./commands-per-op";
 import { measureCryptoCost } from "./crypto-cost";
 import { measureLatency, type LatencyRow } from "./latency";
@@ -65,13 +66,21 @@ function findingsFor(results: Omit<Results, "findings">): string[] {
   const rows = results.throughput.rows;
   const relative = (index: number): string =>
     ratio((rows[index]?.rps ?? Number.NaN) / (rows[0]?.rps ?? Number.NaN));
+  const cpu = (index: number): string => {
+    const row = rows[index];
+    if (row === undefined) return "n/a";
+    const { next, bench, redis } = row.cpuPerRequest;
+    return `${next.toFixed(1)} + ${bench.toFixed(1)} + ${redis.toFixed(2)} ms`;
+  };
   findings.push(
     `Protected / public throughput: ${ratio(throughput)}, ${throughput >= 0.85 ? "meets" : "misses"} the target ≥ 0.85. ` +
-      `Relative to / signed out: / signed in ${relative(2)} (middleware GET + the header's HGETALL, nothing else ` +
-      `differs), /login ${relative(3)} (a public form page: rendering weight without a session), /account ` +
-      `${relative(1)} (GET + two HGETALLs + its form). Likely contributor, not measured separately: in this setup ` +
-      "every round trip also costs CPU on the same cores (the local REST server is a Node process, redis-server, " +
-      "next start and autocannon share them); with a hosted Upstash that work leaves the machine.",
+      `Relative to / signed out: / signed in ${relative(2)} (the session check, the header's HGETALL and the ` +
+      `signed-in header), /login ${relative(3)} (a public form page: rendering weight without a session), /account ` +
+      `${relative(1)} (GET + two HGETALLs + its form). CPU per request (next start + autocannon and REST server + ` +
+      `redis-server): / signed out ${cpu(0)}, / signed in ${cpu(2)}, /account ${cpu(1)}. The signed-in cost is ` +
+      "mostly inside the Next process (Edge middleware sandbox: unseal, SHA-256, the REST fetch, signing the " +
+      "hand-off; rendering: verifying it, the user lookup); the REST server's share is what a hosted Upstash " +
+      "would take off this machine.",
   );
   return findings;
 }
@@ -116,7 +125,13 @@ async function main(): Promise<void> {
       await browser.close();
     }
     process.stderr.write("bench: throughput (autocannon)\n");
-    const throughput = await measureThroughput(app.url, cookie);
+    const cpu = await connectCpuMeter(app.pid, stack.redisUrl);
+    let throughput: Awaited<ReturnType<typeof measureThroughput>>;
+    try {
+      throughput = await measureThroughput(app.url, cookie, cpu);
+    } finally {
+      await cpu.close();
+    }
     const partial: Omit<Results, "findings"> = {
       machine,
       loadavgEnd: formatLoad(),

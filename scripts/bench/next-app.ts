@@ -10,7 +10,7 @@ import { sleep } from "./stats";
 export const BENCH_DIST_DIR = ".next-bench";
 export const BENCH_SESSION_SECRET = "bench-session-secret-0123456789-abcdefghijklmnop";
 
-export type App = { url: string; stop(): Promise<void> };
+export type App = { url: string; pid: number; stop(): Promise<void> };
 
 export function appEnv(stack: Stack): NodeJS.ProcessEnv {
   return {
@@ -51,6 +51,7 @@ export async function startApp(stack: Stack): Promise<App> {
   await waitForHttp(`${url}/login`, child, 60_000);
   return {
     url,
+    pid: child.pid ?? -1,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill("SIGTERM");

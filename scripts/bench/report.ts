@@ -98,10 +98,22 @@ export function renderMarkdown(results: Results): string {
     "## Throughput: protected vs public page on `next start`",
     "",
     `autocannon, ${results.throughput.connections} connections, ${results.throughput.rounds} rounds of ` +
-      `${results.throughput.roundSeconds} s per page, the order rotating every round. Target: ratio ≥ 0.85.`,
+      `${results.throughput.roundSeconds} s per page, the order rotating every round. Target: ratio ≥ 0.85. CPU ms ` +
+      "per request per component (Linux /proc and Redis `INFO cpu`, 10 ms clock ticks) shows where the time goes; " +
+      "the REST server runs inside the bench process, beside autocannon.",
     "",
     table(
-      ["page", "requests", "req/s", "p50 ms", "p99 ms", "non-2xx/errors"],
+      [
+        "page",
+        "requests",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "non-2xx/errors",
+        "CPU ms/req: next start",
+        "autocannon + REST server",
+        "redis-server",
+      ],
       results.throughput.rows.map((row) => [
         row.name,
         String(row.requests),
@@ -109,6 +121,9 @@ export function renderMarkdown(results: Results): string {
         String(row.p50),
         String(row.p99),
         String(row.non2xx),
+        row.cpuPerRequest.next.toFixed(2),
+        row.cpuPerRequest.bench.toFixed(2),
+        row.cpuPerRequest.redis.toFixed(2),
       ]),
     ),
     "",

@@ -4,6 +4,7 @@
  * signed-in public page separates the session check's cost from the protected page's own rendering.
  */
 import autocannon from "autocannon";
+import type { CpuMeter } from "./cpu";
 
 export type ThroughputRow = {
   name: string;
@@ -13,6 +14,8 @@ export type ThroughputRow = {
   non2xx: number;
   p50: number;
   p99: number;
+  /** CPU ms per request: the next start process tree, this process (autocannon + REST server), redis-server. */
+  cpuPerRequest: { next: number; bench: number; redis: number };
 };
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
@@ -26,6 +29,7 @@ function run(url: string, headers: Record<string, string>, seconds: number): Pro
 export async function measureThroughput(
   baseURL: string,
   cookie: string,
+  cpu: CpuMeter,
 ): Promise<{ rows: ThroughputRow[]; connections: number; roundSeconds: number; rounds: number }> {
   const targets: { name: string; url: string; headers: Record<string, string> }[] = [
     { name: "public page / (no cookie)", url: `${baseURL}/`, headers: {} },
@@ -43,6 +47,7 @@ export async function measureThroughput(
     non2xx: 0,
     p50: [] as number[],
     p99: [] as number[],
+    cpu: { next: 0, bench: 0, redis: 0 },
   }));
   for (let round = 0; round < ROUNDS; round += 1) {
     // Rotate the order every round so that drifting background load hits every page alike.
@@ -51,7 +56,12 @@ export async function measureThroughput(
       const target = targets[index];
       const total = totals[index];
       if (target === undefined || total === undefined) continue;
+      const before = await cpu.sample();
       const result = await run(target.url, target.headers, ROUND_SECONDS);
+      const after = await cpu.sample();
+      total.cpu.next += after.nextMs - before.nextMs;
+      total.cpu.bench += after.benchMs - before.benchMs;
+      total.cpu.redis += after.redisMs - before.redisMs;
       total.requests += result.requests.total;
       total.seconds += result.duration;
       total.non2xx += result.non2xx + result.errors + result.timeouts;
@@ -70,6 +80,11 @@ export async function measureThroughput(
       non2xx: total.non2xx,
       p50: median(total.p50),
       p99: median(total.p99),
+      cpuPerRequest: {
+        next: total.cpu.next / total.requests,
+        bench: total.cpu.bench / total.requests,
+        redis: total.cpu.redis / total.requests,
+      },
     })),
     connections: CONNECTIONS,
     roundSeconds: ROUND_SECONDS,
