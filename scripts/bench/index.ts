@@ -30,6 +30,12 @@ const USER_LOOKUP_CAUSE =
   "`getUserById` is not wrapped in React `cache`). The kit's own share is the one GET in middleware: rendering " +
   "verifies the signed hand-off without Redis, as the prefetch row (no page body rendered) shows.";
 
+const RATE_LIMIT_CAUSE =
+  "Sign-in's steady-state EVAL (BENCH_TRACE=1 shows it on the rate-limit key): @upstash/ratelimit sends EVALSHA " +
+  "of its script, which plain Redis 7 never loaded (it refuses the `#!lua flags=allow-key-locking` shebang), " +
+  "then lib/auth/rate-limit.ts re-sends the stripped script in full with EVAL: two round trips per check " +
+  "instead of one. On Upstash the shebang is accepted, so this is a cost of the local stack only.";
+
 const SESSION_ROUTE_CAUSE =
   "GET /api/session validates twice: middleware (one GET) and then the route itself, which calls " +
   "`kit.validateSessionToken` (app/api/session/route.ts, `current()`) instead of `getCurrentSession()`, the " +
@@ -47,6 +53,8 @@ function findingsFor(results: Omit<Results, "findings">): string[] {
     if (row.detail.includes("HGETALL")) userLookups = true;
   }
   if (userLookups) findings.push(USER_LOOKUP_CAUSE);
+  const signIn = results.ops.find((row) => row.operation.startsWith("sign-in"));
+  if (signIn !== undefined && /(^| )EVAL×/.test(signIn.detail)) findings.push(RATE_LIMIT_CAUSE);
   const watch = results.ops.find((row) => row.operation.startsWith("session watch"));
   if (watch !== undefined && watch.detail.includes("GET×2")) findings.push(SESSION_ROUTE_CAUSE);
   const base: LatencyRow | undefined = results.latency[0];
