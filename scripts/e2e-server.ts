@@ -4,6 +4,7 @@
  * (`next build` into NEXT_DIST_DIR, default .next-e2e) and `next start`, plus a loopback-only
  * control server so specs can simulate outages:
  *   POST /redis/stop   SHUTDOWN SAVE the stack's Redis (the app then answers 503)
+ *   POST /redis/kill   SAVE a snapshot, then SIGKILL the Redis mid-flight (a crash; /redis/start brings it back)
  *   POST /redis/start  restart it on the same port with the same data
  *   POST /rest/delay?ms=N  the app's REST calls wait N ms before reaching the REST server (0: none)
  *   GET  /status       {"redis":"up"|"down","restUrl":...,"restDelayMs":N}
@@ -52,6 +53,12 @@ function startControlServer(stack: Stack, proxy: DelayProxy, port: number): Prom
     }
     if (req.method === "POST" && path === "/redis/stop") {
       await stack.stopRedis();
+      redisUp = false;
+      return reply(res, 200, { redis: "down" });
+    }
+    if (req.method === "POST" && path === "/redis/kill") {
+      await stack.saveRedis();
+      await stack.killRedis();
       redisUp = false;
       return reply(res, 200, { redis: "down" });
     }

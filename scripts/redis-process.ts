@@ -125,6 +125,13 @@ export class RedisServerProcess {
     }
   }
 
+  /** SAVE: a snapshot in its dir, which the next `start()` loads (the server runs without persistence). */
+  async save(): Promise<void> {
+    const reply = await rawCommand(this.port, "SAVE", 30_000);
+    if (reply !== "+OK")
+      throw new Error(`stack: SAVE on port ${this.port} answered ${JSON.stringify(reply)}`);
+  }
+
   /** SIGKILL (a crash: no save, no goodbye), then wait for the process to exit. */
   async kill(): Promise<void> {
     const child = this.child;
@@ -179,6 +186,10 @@ export class RedisClusterProcess {
 
   async stop(save: boolean): Promise<void> {
     await Promise.all(this.nodes.map((node) => node.stop(save)));
+  }
+
+  async save(): Promise<void> {
+    await Promise.all(this.nodes.map((node) => node.save()));
   }
 }
 

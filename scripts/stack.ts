@@ -54,7 +54,9 @@ export interface Stack {
   /** SHUTDOWN SAVE: data survives `startRedis()`. */
   stopRedis(): Promise<void>;
   startRedis(): Promise<void>;
-  /** SIGKILL, a crash: only what the last `stopRedis()`/SAVE wrote survives. Stack-owned Redis only. */
+  /** SAVE a snapshot that the next `startRedis()` loads. Stack-owned Redis only. */
+  saveRedis(): Promise<void>;
+  /** SIGKILL, a crash: only what the last `saveRedis()`/`stopRedis()` wrote survives. Stack-owned Redis only. */
   killRedis(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -84,6 +86,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       kind: "redis-url",
       stopRedis: cannot,
       startRedis: cannot,
+      saveRedis: cannot,
       killRedis: cannot,
       stop: () => rest.close(),
     };
@@ -107,6 +110,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       kind: "redis-server",
       stopRedis: () => redis.stop(true),
       startRedis: () => redis.start(),
+      saveRedis: () => redis.save(),
       killRedis: () => redis.kill(),
       stop: async (): Promise<void> => {
         await rest.close();
@@ -147,6 +151,7 @@ async function startEmbedded(token: string, options: StackOptions): Promise<Stac
     kind: "embedded",
     stopRedis: cannot,
     startRedis: cannot,
+    saveRedis: cannot,
     killRedis: cannot,
     stop: () => rest.close(),
   };
@@ -181,6 +186,7 @@ async function startClusterStack(
     kind: "redis-cluster",
     stopRedis: () => cluster.stop(true),
     startRedis: () => cluster.start(),
+    saveRedis: () => cluster.save(),
     killRedis: async (): Promise<void> => {
       await Promise.all(cluster.nodes.map((node) => node.kill()));
     },

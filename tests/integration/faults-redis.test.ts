@@ -114,10 +114,7 @@ describe.runIf(hasRedisServer())("faults: Redis and the REST server failing unde
     const kit = kitAt(stack.restUrl, stack.restToken, randomPrefix("faults-kill"));
     const cookies = await signInMany(kit, 8, 5);
     // A snapshot to come back with: the stack's redis-server runs without persistence otherwise.
-    const direct = new IORedis(stack.redisUrl as string, { maxRetriesPerRequest: 0, lazyConnect: true });
-    await direct.connect();
-    await direct.save();
-    direct.disconnect();
+    await stack.saveRedis();
 
     const killAt = 600;
     const started = performance.now();
