@@ -4,7 +4,8 @@
  * Start with `createSessionKit()`; Next.js glue (cookies, middleware, cached `getCurrentSession`) is in `./next`.
  * Files: config (policy), token (random ids + hashing), cookie (sealing), keys (Redis key formats), record
  * (stored value), scripts (Lua), store (Redis client), sessions (operations), handoff (middleware → render),
- * device (device info).
+ * device (device info); operations: metrics (Prometheus), activity (security log), notify (new-device notices and
+ * "This wasn't me" links), cleanup (SCAN-based keyspace repair).
  */
 export { createSessionKit } from "./sessions";
 export type { SessionKit, SessionKitOptions } from "./sessions";
@@ -27,3 +28,10 @@ export type {
   TouchResult,
   ValidationResult,
 } from "./types";
+export { formatPrometheus } from "./metrics";
+export type { MetricsSnapshot, BucketCounts, EndReason } from "./metrics";
+export type { ActivityEntry, ActivityOptions, ActivityType } from "./activity";
+export { consoleNotifier, describeNotice, outboxNotifier, readOutbox } from "./notify";
+export type { NewDeviceNotice, Notifier } from "./notify";
+export { cleanupSessions } from "./cleanup";
+export type { CleanupOptions, CleanupReport } from "./cleanup";
