@@ -21,13 +21,13 @@ export async function SiteHeader(): Promise<ReactNode> {
               <li>
                 <Link href="/account">Account</Link>
               </li>
-              {isAdminEmail(current.user.email) ? (
+              {isAdminEmail(current.email) ? (
                 <li>
                   <Link href="/admin">Admin</Link>
                 </li>
               ) : null}
-              <li className="nav-user" title={current.user.email}>
-                {current.user.email}
+              <li className="nav-user" title={current.email}>
+                {current.email}
               </li>
               <li>
                 <LogoutButton />

@@ -9,11 +9,11 @@ import { connection } from "next/server";
 import type { Session, SignedOutReason } from "@/lib/session";
 import { getCurrentSession } from "@/lib/session/next";
 import { safeNextPath } from "./next-path";
-import { getUserById, type User } from "./users";
+import { getUserById } from "./users";
 
 export type SessionCheck = { ok: true; session: Session } | { ok: false; reason: "unavailable" };
 export type CurrentUser =
-  | { status: "signed_in"; session: Session; user: User }
+  | { status: "signed_in"; session: Session; email: string }
   | { status: "signed_out"; reason: SignedOutReason }
   | { status: "unavailable" };
 
@@ -44,8 +44,12 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser> => {
     if (result.reason === "unavailable") return { status: "unavailable" };
     return { status: "signed_out", reason: result.reason };
   }
+  // Sign-in stores the email as the session's label, so the header costs no Redis call of its own.
+  if (result.session.label !== undefined) {
+    return { status: "signed_in", session: result.session, email: result.session.label };
+  }
   const found = await getUserById(result.session.userId);
   if (!found.ok) return { status: "unavailable" };
   if (found.user === null) return { status: "signed_out", reason: "revoked" };
-  return { status: "signed_in", session: result.session, user: found.user };
+  return { status: "signed_in", session: result.session, email: found.user.email };
 });

@@ -3,7 +3,7 @@
  *
  * What: a session key holds either a live session record or, after revocation/eviction, a short-lived marker.
  * Data model:
- *   record = "<expiresAt>:<absoluteExpiresAt>:<lastActiveAt>:<remember 0|1>:<publicId>:<JSON {userId, createdAt, device}>"
+ *   record = "<expiresAt>:<absoluteExpiresAt>:<lastActiveAt>:<remember 0|1>:<publicId>:<JSON {userId, createdAt, device, label?}>"
  *   marker = "!" + reason, e.g. "!evicted"
  * The fields the Lua scripts read or rewrite (times, profile, public id) sit in a fixed text header, so the scripts
  * need only `string.match` — no cjson — and run on any Redis-compatible Lua (Redis, Valkey, Upstash, in-memory
@@ -35,6 +35,7 @@ export const sessionSchema = z.object({
   absoluteExpiresAt: epochMs,
   remember: z.boolean(),
   device: deviceSchema,
+  label: text.optional(),
 });
 
 const REASONS: readonly RevocationReason[] = ["revoked", "evicted", "password_changed"];
@@ -47,11 +48,17 @@ export type StoredValue =
 
 const HEADER = /^(\d{1,15}):(\d{1,15}):(\d{1,15}):([01]):([A-Za-z0-9_-]{1,64}):(.*)$/s;
 
-const bodySchema = z.object({ userId: sessionSchema.shape.userId, createdAt: epochMs, device: deviceSchema });
+const bodySchema = z.object({
+  userId: sessionSchema.shape.userId,
+  createdAt: epochMs,
+  device: deviceSchema,
+  label: text.optional(),
+});
 
 export function encodeSession(session: Session): string {
-  const { expiresAt, absoluteExpiresAt, lastActiveAt, remember, id, userId, createdAt, device } = session;
-  const body = JSON.stringify({ userId, createdAt, device });
+  const { expiresAt, absoluteExpiresAt, lastActiveAt, remember, id, userId, createdAt, device, label } =
+    session;
+  const body = JSON.stringify({ userId, createdAt, device, label });
   return `${expiresAt}:${absoluteExpiresAt}:${lastActiveAt}:${remember ? 1 : 0}:${id}:${body}`;
 }
 

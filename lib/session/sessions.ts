@@ -207,6 +207,9 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
 
     async createSession(input) {
       assertUserId(input.userId, "createSession");
+      if (input.label !== undefined && (typeof input.label !== "string" || input.label.length > 512)) {
+        throw new Error("session: createSession label must be a string of at most 512 characters");
+      }
       const remember = input.remember === true;
       const profile = profileFor(config, remember);
       const at = now();
@@ -222,6 +225,7 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
         absoluteExpiresAt,
         remember,
         device: normalizeDevice(input.device),
+        ...(input.label === undefined ? {} : { label: input.label }),
       };
 
       // The browser's previous session is revoked in the same script when it belongs to this user; another

@@ -33,6 +33,11 @@ export type Session = {
   /** Signed in with "remember me" (the longer timeout profile). */
   remember: boolean;
   device: DeviceInfo;
+  /**
+   * What the app chose to show for this session without another lookup (e.g. the account's email in the
+   * header). Stored server-side with the session, never in the cookie; keep it small and non-secret.
+   */
+  label?: string;
 };
 
 /** Why a request is signed out. Show it to the user: "You were signed out because ...". */
@@ -69,6 +74,8 @@ export type CreateSessionInput = {
   device: DeviceInfo;
   /** Use the "remember me" timeout profile. */
   remember?: boolean;
+  /** Up to 512 characters the app wants back on every validation (e.g. the email for the header). */
+  label?: string;
   /** The browser's previous session cookie, if any: it is revoked (no session fixation, no orphan). */
   replaceCookie?: string;
   /** Revoke every other session of this user in the same atomic step (use on password change). */

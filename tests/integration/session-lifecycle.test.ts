@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SECRET, sessionKeyOf, signIn, testKit, ttlSeconds, userId } from "./session-fixtures";
+import { SECRET, device, sessionKeyOf, signIn, testKit, ttlSeconds, userId } from "./session-fixtures";
 
 async function sessionTtlSeconds(prefix: string, cookie: string): Promise<number> {
   return ttlSeconds(await sessionKeyOf(prefix, cookie));
@@ -32,6 +32,26 @@ describe("session lifecycle", () => {
 
     const result = await kit.validateSessionToken(created.cookie.value);
     expect(result).toEqual({ ok: true, session: created.session, touchDue: false });
+  });
+
+  it("a label given at sign-in comes back with every validation and survives a touch, never in the cookie", async () => {
+    const { kit, clock } = testKit();
+    const created = await kit.createSession({ userId: userId(), device: device(), label: "ada@example.com" });
+    if (!created.ok) throw new Error("createSession failed");
+    expect(created.cookie.value).not.toContain("ada@example.com");
+    clock.advanceSeconds(120);
+    const due = await kit.validateSessionToken(created.cookie.value);
+    expect(due.ok && due.session.label).toBe("ada@example.com");
+    expect(await kit.touchSession(created.cookie.value)).toEqual({ ok: true, touched: true });
+    const after = await kit.validateSessionToken(created.cookie.value);
+    expect(after.ok && after.session.label).toBe("ada@example.com");
+  });
+
+  it("refuses a label longer than 512 characters with a prefixed error", async () => {
+    const { kit } = testKit();
+    await expect(
+      kit.createSession({ userId: userId(), device: device(), label: "x".repeat(513) }),
+    ).rejects.toThrow(/^session: createSession label/);
   });
 
   it("the Redis TTL starts at the idle timeout and the cookie Max-Age at the absolute lifetime", async () => {

@@ -66,6 +66,7 @@ export async function changePasswordAction(
   // Every other session ends (reason password_changed); this browser gets a fresh session id.
   const rotated = await getSessionKit().createSession({
     userId: found.user.id,
+    label: found.user.email,
     device,
     remember: check.session.remember,
     replaceCookie: await readSessionCookie(),

@@ -1,22 +1,21 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { requireSession } from "@/lib/auth/dal";
-import { getUserById } from "@/lib/auth/users";
+import { getCurrentUser, requireSession } from "@/lib/auth/dal";
 import { ServiceUnavailable } from "../../service-unavailable";
 import { ChangePasswordForm } from "./components";
 
 export default async function AccountPage(): Promise<ReactNode> {
   const check = await requireSession("/account");
   if (!check.ok) return <ServiceUnavailable />;
-  const found = await getUserById(check.session.userId);
-  if (!found.ok) return <ServiceUnavailable />;
+  const current = await getCurrentUser();
+  if (current.status === "unavailable") return <ServiceUnavailable />;
 
   return (
     <main className="narrow">
       <h1>Account</h1>
-      {found.user !== null ? (
+      {current.status === "signed_in" ? (
         <p>
-          Signed in as <strong>{found.user.email}</strong>.
+          Signed in as <strong>{current.email}</strong>.
         </p>
       ) : null}
       <section aria-labelledby="password-heading">

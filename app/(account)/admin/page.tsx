@@ -24,7 +24,7 @@ export default async function AdminPage(): Promise<ReactNode> {
   if (current.status === "unavailable") return <ServiceUnavailable />;
   if (current.status === "signed_out") redirect(loginUrl("/admin", current.reason));
   // Not an admin: the page does not exist for you.
-  if (!isAdminEmail(current.user.email)) notFound();
+  if (!isAdminEmail(current.email)) notFound();
 
   const read = await getSessionKit().readMetrics();
   if (!read.ok) return <ServiceUnavailable />;

@@ -68,6 +68,7 @@ export async function loginAction(
   // A brand-new session every time; whatever session this browser had before is revoked.
   const created = await getSessionKit().createSession({
     userId: found.user.id,
+    label: found.user.email,
     device,
     remember: parsed.data.remember === "on",
     replaceCookie: await readSessionCookie(),
