@@ -136,6 +136,9 @@ export interface SessionKit {
 }
 
 const UNAVAILABLE = { ok: false, reason: "unavailable" } as const;
+/** How long, and how many, opened cookies a kit instance keeps (see `open` below). */
+const OPENED_TTL_MS = 60_000;
+const OPENED_MAX = 1000;
 
 function assertUserId(userId: unknown, operation: string): asserts userId is string {
   if (typeof userId !== "string" || userId === "" || userId.length > 256) {
@@ -185,9 +188,27 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
   let passwords: Promise<Passwords> | undefined;
   const getPasswords = (): Promise<Passwords> => (passwords ??= buildPasswords(config));
 
-  const unseal = async (cookieValue: string | undefined): Promise<CookiePayload | null> => {
+  // Opened cookies, so a browser's repeat requests skip the unseal and the SHA-256 (most of a validation's own
+  // CPU next to one GET). Keyed by the exact sealed value; kept at most OPENED_TTL_MS and OPENED_MAX entries.
+  // Safe to reuse: liveness, expiry and revocation are still decided by the Redis record on every validation.
+  const opened = new Map<string, { payload: CookiePayload; hash: string; until: number }>();
+  const open = async (
+    cookieValue: string | undefined,
+  ): Promise<{ payload: CookiePayload; hash: string } | null> => {
     if (cookieValue === undefined || cookieValue === "") return null;
-    return unsealCookie(cookieValue, await getPasswords());
+    const clock = Date.now();
+    const hit = opened.get(cookieValue);
+    if (hit !== undefined && hit.until > clock) return hit;
+    const payload = await unsealCookie(cookieValue, await getPasswords());
+    if (payload === null) return null;
+    const entry = { payload, hash: await hashSessionToken(payload.t), until: clock + OPENED_TTL_MS };
+    opened.delete(cookieValue);
+    opened.set(cookieValue, entry);
+    if (opened.size > OPENED_MAX) {
+      const oldest = opened.keys().next();
+      if (oldest.done !== true) opened.delete(oldest.value);
+    }
+    return entry;
   };
 
   /** Cookie for a session; with the revalidate window on, it carries the validated snapshot. */
@@ -231,9 +252,10 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
       // The browser's previous session is revoked in the same script when it belongs to this user; another
       // user's session lives in another hash slot, so it is signed out first, separately.
       let replaceHash = "";
-      const previous = await unseal(input.replaceCookie);
+      const previousOpened = await open(input.replaceCookie);
+      const previous = previousOpened?.payload ?? null;
       if (previous !== null && previous.u === input.userId) {
-        replaceHash = await hashSessionToken(previous.t);
+        replaceHash = previousOpened?.hash ?? "";
       } else if (previous !== null && input.replaceCookie !== undefined) {
         const loggedOut = await kit.revokeCurrentSession(input.replaceCookie);
         if (!loggedOut.ok) return UNAVAILABLE;
@@ -284,8 +306,9 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
 
     async validateSessionToken(cookieValue) {
       if (cookieValue === undefined || cookieValue === "") return { ok: false, reason: "missing" };
-      const payload = await unseal(cookieValue);
-      if (payload === null) return { ok: false, reason: "malformed" };
+      const cookie = await open(cookieValue);
+      if (cookie === null) return { ok: false, reason: "malformed" };
+      const payload = cookie.payload;
       const at = now();
 
       // Zero-round-trip window: trust a snapshot validated less than `revalidateAfterSeconds` ago.
@@ -304,7 +327,7 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
         }
       }
 
-      const key = userKeys(config.keyPrefix, payload.u).session(await hashSessionToken(payload.t));
+      const key = userKeys(config.keyPrefix, payload.u).session(cookie.hash);
       const result = await attempt(() => store.get(key));
       if (!result.ok) return UNAVAILABLE;
       const stored = decodeStoredValue(result.value);
@@ -321,10 +344,10 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
     },
 
     async touchSession(cookieValue) {
-      const payload = await unseal(cookieValue);
-      if (payload === null) return { ok: true, touched: false };
+      const openedCookie = await open(cookieValue);
+      if (openedCookie === null) return { ok: true, touched: false };
+      const { payload, hash } = openedCookie;
       const keys = userKeys(config.keyPrefix, payload.u);
-      const hash = await hashSessionToken(payload.t);
       const result = await attempt(() =>
         store
           .script(TOUCH_SCRIPT)
@@ -388,14 +411,14 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
 
     async revokeOtherSessions(userId, currentCookieValue) {
       assertUserId(userId, "revokeOtherSessions");
-      const payload = await unseal(currentCookieValue);
-      if (payload === null || payload.u !== userId) {
+      const openedCookie = await open(currentCookieValue);
+      if (openedCookie === null || openedCookie.payload.u !== userId) {
         throw new Error(
           "session: revokeOtherSessions needs the current, valid session cookie of that same user",
         );
       }
       const keys = userKeys(config.keyPrefix, userId);
-      const hash = await hashSessionToken(payload.t);
+      const hash = openedCookie.hash;
       const result = await attempt(() =>
         store
           .script(REVOKE_OTHERS_SCRIPT)
@@ -426,10 +449,10 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
     },
 
     async revokeCurrentSession(cookieValue) {
-      const payload = await unseal(cookieValue);
-      if (payload === null) return { ok: true };
+      const openedCookie = await open(cookieValue);
+      if (openedCookie === null) return { ok: true };
+      const { payload, hash } = openedCookie;
       const keys = userKeys(config.keyPrefix, payload.u);
-      const hash = await hashSessionToken(payload.t);
       const result = await attempt(() =>
         store
           .script(LOGOUT_SCRIPT)

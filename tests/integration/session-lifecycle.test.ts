@@ -47,6 +47,17 @@ describe("session lifecycle", () => {
     expect(after.ok && after.session.label).toBe("ada@example.com");
   });
 
+  it("repeat validations of one cookie still see a revocation at once (opened cookies are cached, liveness never)", async () => {
+    const { kit } = testKit();
+    const user = userId();
+    const created = await kit.createSession({ userId: user, device: device() });
+    if (!created.ok) throw new Error("createSession failed");
+    for (let i = 0; i < 3; i += 1)
+      expect((await kit.validateSessionToken(created.cookie.value)).ok).toBe(true);
+    expect(await kit.revokeSession(user, created.session.id)).toEqual({ ok: true, revoked: true });
+    expect(await kit.validateSessionToken(created.cookie.value)).toEqual({ ok: false, reason: "revoked" });
+  });
+
   it("refuses a label longer than 512 characters with a prefixed error", async () => {
     const { kit } = testKit();
     await expect(
