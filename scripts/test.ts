@@ -2,11 +2,13 @@
  * `npm test`: every check, in order, stopping at the first failure:
  * prerequisites (redis-server, Chromium: see prerequisites.ts) → typecheck → lint → format check →
  * vitest (unit + integration) → vitest-cluster (the session and auth integration suites again, against a
- * local 3-primary Redis Cluster: tests/vitest.cluster.config.ts) → Playwright (e2e).
+ * local 3-primary Redis Cluster: tests/vitest.cluster.config.ts) → Playwright (e2e) → playwright-idle (the
+ * idle-warning story again on the same build, with a 20 s server idle timeout).
  * Ends with a plain summary line, `steps: N passed, N failed[, N skipped]`; exits non-zero on failure.
  * `npm test -- --only vitest,playwright` or `npm test -- --from vitest` runs a subset.
  */
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { REPO_ROOT } from "./lib-next";
@@ -16,6 +18,20 @@ interface Step {
   readonly name: string;
   readonly bin: string;
   readonly args: readonly string[];
+  /** Extra environment for this step only. */
+  readonly env?: () => Record<string, string>;
+}
+
+/** The idle-warning story needs a short server idle timeout: same build, its own server started with these. */
+function idleStepEnv(): Record<string, string> {
+  const built = existsSync(join(REPO_ROOT, process.env.NEXT_DIST_DIR ?? ".next-e2e", "BUILD_ID"));
+  return {
+    SESSION_IDLE_TIMEOUT_SECONDS: "20",
+    SESSION_TOUCH_INTERVAL_SECONDS: "5",
+    SESSION_IDLE_WARNING_SECONDS: "10",
+    E2E_REQUIRE_SHORT_IDLE: "1",
+    ...(built ? { E2E_SKIP_BUILD: "1" } : {}),
+  };
 }
 
 const STEPS: readonly Step[] = [
@@ -25,6 +41,12 @@ const STEPS: readonly Step[] = [
   { name: "vitest", bin: "vitest", args: ["run", "--config", "tests/vitest.config.ts"] },
   { name: "vitest-cluster", bin: "vitest", args: ["run", "--config", "tests/vitest.cluster.config.ts"] },
   { name: "playwright", bin: "playwright", args: ["test", "--config", "tests/playwright.config.ts"] },
+  {
+    name: "playwright-idle",
+    bin: "playwright",
+    args: ["test", "--config", "tests/playwright.config.ts", "tests/e2e/idle-timeout.spec.ts"],
+    env: idleStepEnv,
+  },
 ];
 
 function run(step: Step): Promise<number> {
@@ -32,7 +54,12 @@ function run(step: Step): Promise<number> {
     const child = spawn(join(REPO_ROOT, "node_modules", ".bin", step.bin), step.args, {
       cwd: REPO_ROOT,
       stdio: "inherit",
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", FORCE_COLOR: process.env.FORCE_COLOR ?? "0" },
+      env: {
+        ...process.env,
+        NEXT_TELEMETRY_DISABLED: "1",
+        FORCE_COLOR: process.env.FORCE_COLOR ?? "0",
+        ...step.env?.(),
+      },
     });
     child.once("error", (error) => {
       process.stderr.write(`test: cannot run ${step.bin}: ${error.message}\n`);

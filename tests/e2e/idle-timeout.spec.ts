@@ -13,6 +13,12 @@ import { expect, test } from "./fixtures";
 const IDLE_SECONDS = Number(process.env.SESSION_IDLE_TIMEOUT_SECONDS ?? 1800);
 const WARNING_SECONDS = Number(process.env.SESSION_IDLE_WARNING_SECONDS ?? 60);
 
+if (process.env.E2E_REQUIRE_SHORT_IDLE === "1" && IDLE_SECONDS > 60) {
+  throw new Error(
+    "idle-timeout.spec: npm test's playwright-idle step must start the server with a short timeout",
+  );
+}
+
 test.describe("idle timeout (short, real)", () => {
   test.skip(
     IDLE_SECONDS > 60,
