@@ -54,6 +54,9 @@ export async function fillLogin(
   );
   await page.getByRole("button", { name: "Sign in" }).click();
   await answered;
+  // The response's headers arrive before React has applied its result and reset the form: wait until the
+  // form is no longer pending (or the page navigated away), so the next fill cannot be wiped.
+  await expect(page.getByRole("button", { name: "Signing in…" })).toHaveCount(0);
 }
 
 /** Signs in from /login and waits for the devices page (the default destination). */
