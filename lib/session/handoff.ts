@@ -11,7 +11,8 @@
  * Seam: header name and lifetime (`handoffTtlSeconds`) are the only knobs.
  */
 import { sessionSchema } from "./record";
-import { fromBase64Url, sha256, toBase64Url } from "./token";
+import { createSigner } from "./signed";
+import { sha256, toBase64Url } from "./token";
 import type { Session } from "./types";
 import { z } from "zod";
 
@@ -24,58 +25,20 @@ export type HandoffSigner = {
   verify: (header: string | null | undefined, cookieValue: string | undefined) => Promise<Session | null>;
 };
 
-async function deriveKey(secret: string): Promise<CryptoKey> {
-  const encoder = new TextEncoder();
-  const master = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  // Domain separation: a key used only for hand-off headers.
-  const derived = await crypto.subtle.sign("HMAC", master, encoder.encode("lib/session:handoff:v1"));
-  return crypto.subtle.importKey("raw", derived, { name: "HMAC", hash: "SHA-256" }, false, [
-    "sign",
-    "verify",
-  ]);
-}
-
 export function createHandoffSigner(secret: string, ttlSeconds: number, now: () => number): HandoffSigner {
-  let key: Promise<CryptoKey> | undefined;
-  const getKey = (): Promise<CryptoKey> => (key ??= deriveKey(secret));
+  const signer = createSigner(secret, "lib/session:handoff:v1");
   const cookieHash = async (cookieValue: string): Promise<string> => toBase64Url(await sha256(cookieValue));
 
   return {
     async sign(session, cookieValue) {
       const payload = { s: session, c: await cookieHash(cookieValue), e: now() + ttlSeconds * 1000 };
-      const body = toBase64Url(new TextEncoder().encode(JSON.stringify(payload)));
-      const mac = await crypto.subtle.sign("HMAC", await getKey(), new TextEncoder().encode(body));
-      return `${body}.${toBase64Url(new Uint8Array(mac))}`;
+      return signer.sign(payload);
     },
 
     async verify(header, cookieValue) {
-      if (header === null || header === undefined || cookieValue === undefined || header.length > 8192)
-        return null;
-      const [body, mac, extra] = header.split(".");
-      if (body === undefined || mac === undefined || extra !== undefined) return null;
-      const macBytes = fromBase64Url(mac);
-      const bodyBytes = fromBase64Url(body);
-      if (macBytes === null || bodyBytes === null) return null;
-      // subtle.verify compares in constant time.
-      const valid = await crypto.subtle.verify(
-        "HMAC",
-        await getKey(),
-        macBytes,
-        new TextEncoder().encode(body),
-      );
-      if (!valid) return null;
-      let json: unknown;
-      try {
-        json = JSON.parse(new TextDecoder().decode(bodyBytes));
-      } catch {
-        return null;
-      }
+      if (header === null || header === undefined || cookieValue === undefined) return null;
+      const json = await signer.open(header, 8192);
+      if (json === null) return null;
       const parsed = payloadSchema.safeParse(json);
       if (!parsed.success) return null;
       const { s, c, e } = parsed.data;

@@ -25,7 +25,7 @@
  */
 import type { Redis } from "@upstash/redis";
 import { z } from "zod";
-import { fromBase64Url, toBase64Url } from "./token";
+import { createSigner } from "./signed";
 import type { DeviceInfo } from "./types";
 
 export type NewDeviceNotice = {
@@ -124,23 +124,6 @@ const payloadSchema = z.object({
   n: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
 });
 
-async function deriveKey(secret: string): Promise<CryptoKey> {
-  const encoder = new TextEncoder();
-  const master = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  // Domain separation: a key used only for report links.
-  const derived = await crypto.subtle.sign("HMAC", master, encoder.encode("lib/session:report:v1"));
-  return crypto.subtle.importKey("raw", derived, { name: "HMAC", hash: "SHA-256" }, false, [
-    "sign",
-    "verify",
-  ]);
-}
-
 export type ReportSigner = {
   sign(userId: string, sessionId: string, nonce: string, ttlSeconds: number): Promise<string>;
   /** The payload, "expired", or null for anything forged, truncated or malformed. */
@@ -148,37 +131,16 @@ export type ReportSigner = {
 };
 
 export function createReportSigner(secret: string, now: () => number): ReportSigner {
-  let key: Promise<CryptoKey> | undefined;
-  const getKey = (): Promise<CryptoKey> => (key ??= deriveKey(secret));
+  const signer = createSigner(secret, "lib/session:report:v1");
   return {
     async sign(userId, sessionId, nonce, ttlSeconds) {
       const payload = { u: userId, s: sessionId, e: now() + ttlSeconds * 1000, n: nonce };
-      const body = toBase64Url(new TextEncoder().encode(JSON.stringify(payload)));
-      const mac = await crypto.subtle.sign("HMAC", await getKey(), new TextEncoder().encode(body));
-      return `${body}.${toBase64Url(new Uint8Array(mac))}`;
+      return signer.sign(payload);
     },
 
     async verify(token) {
-      if (token.length > 2048) return null;
-      const [body, mac, extra] = token.split(".");
-      if (body === undefined || mac === undefined || extra !== undefined) return null;
-      const macBytes = fromBase64Url(mac);
-      const bodyBytes = fromBase64Url(body);
-      if (macBytes === null || bodyBytes === null) return null;
-      // subtle.verify compares in constant time.
-      const valid = await crypto.subtle.verify(
-        "HMAC",
-        await getKey(),
-        macBytes,
-        new TextEncoder().encode(body),
-      );
-      if (!valid) return null;
-      let json: unknown;
-      try {
-        json = JSON.parse(new TextDecoder().decode(bodyBytes));
-      } catch {
-        return null;
-      }
+      const json = await signer.open(token, 2048);
+      if (json === null) return null;
       const parsed = payloadSchema.safeParse(json);
       if (!parsed.success) return null;
       if (parsed.data.e <= now()) return "expired";
