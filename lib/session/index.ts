@@ -4,6 +4,7 @@
  * Start with `createSessionKit()`; Next.js glue (cookies, middleware, cached `getCurrentSession`) is in `./next`.
  * Files: config (policy), token (random ids + hashing), cookie (sealing), keys (Redis key formats), record
  * (stored value), scripts (Lua), store (Redis client), sessions (operations), handoff (middleware → render),
+ * signed (HMAC tokens for the hand-off and report links),
  * device (device info); operations: metrics (Prometheus), activity (security log), notify (new-device notices and
  * "This wasn't me" links), cleanup (SCAN-based keyspace repair).
  */
