@@ -80,15 +80,18 @@ function findingsFor(results: Omit<Results, "findings">): string[] {
     const { next, bench, redis } = row.cpuPerRequest;
     return `${next.toFixed(1)} + ${bench.toFixed(1)} + ${redis.toFixed(2)} ms`;
   };
+  // Round trips per page as counted above, so the explanation follows the measurement.
+  const sent = (prefix: string): string =>
+    results.ops.find((row) => row.operation.startsWith(prefix))?.detail ?? "not measured";
   findings.push(
     `Protected / public throughput: ${ratio(throughput)}, ${throughput >= 0.85 ? "meets" : "misses"} the target ≥ 0.85. ` +
-      `Relative to / signed out: / signed in ${relative(2)} (the session check, the header's HGETALL and the ` +
+      `Relative to / signed out: / signed in ${relative(2)} (Redis: ${sent("public page with a session")}; plus the ` +
       `signed-in header), /login ${relative(3)} (a public form page: rendering weight without a session), /account ` +
-      `${relative(1)} (GET + two HGETALLs + its form). CPU per request (next start + autocannon and REST server + ` +
-      `redis-server): / signed out ${cpu(0)}, / signed in ${cpu(2)}, /account ${cpu(1)}. The signed-in cost is ` +
-      "mostly inside the Next process (Edge middleware sandbox: unseal, SHA-256, the REST fetch, signing the " +
-      "hand-off; rendering: verifying it, the user lookup); the REST server's share is what a hosted Upstash " +
-      "would take off this machine.",
+      `${relative(1)} (Redis: ${sent("protected page, full load")}; plus its form). CPU per request (next start + ` +
+      `autocannon and REST server + redis-server): / signed out ${cpu(0)}, / signed in ${cpu(2)}, /account ` +
+      `${cpu(1)}. The signed-in cost is mostly inside the Next process (Edge middleware sandbox: unseal, SHA-256, ` +
+      "the REST fetch, signing the hand-off; rendering: verifying it); the REST server's share is what a hosted " +
+      "Upstash would take off this machine.",
   );
   return findings;
 }
