@@ -23,7 +23,7 @@
 import { exists as commandExists, getKeyIndexes } from "@ioredis/commands";
 import { Cluster, type Redis } from "ioredis";
 import { type Command, type Engine, type Subscriber, type TransactionResult } from "./engine";
-import { isReplyError, run, runTransaction, unavailable } from "./engine-redis";
+import { isReplyError, run, runTransaction, subscriberOn, unavailable } from "./engine-redis";
 import { type Value, bytes, err, int, normalize } from "./encode";
 import { RedisPool } from "./pool";
 
@@ -301,22 +301,7 @@ export class ClusterEngine implements Engine {
     } catch (error) {
       throw unavailable(error);
     }
-    return {
-      subscribe: async (target, pattern) =>
-        Number(pattern ? await conn.psubscribe(target) : await conn.subscribe(target)),
-      onMessage: (listener) => {
-        conn.on("messageBuffer", (channel: Buffer, message: Buffer) =>
-          listener(null, channel.toString("utf8"), message.toString("utf8")),
-        );
-        conn.on("pmessageBuffer", (pattern: Buffer, channel: Buffer, message: Buffer) =>
-          listener(pattern.toString("utf8"), channel.toString("utf8"), message.toString("utf8")),
-        );
-      },
-      onClose: (listener) => {
-        conn.on("end", listener);
-      },
-      close: () => conn.disconnect(),
-    };
+    return subscriberOn(conn);
   }
 
   async close(): Promise<void> {

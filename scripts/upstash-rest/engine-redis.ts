@@ -109,25 +109,30 @@ export class RedisEngine implements Engine {
     } catch (error) {
       throw unavailable(error);
     }
-    return {
-      subscribe: async (target, pattern) =>
-        Number(pattern ? await conn.psubscribe(target) : await conn.subscribe(target)),
-      onMessage: (listener) => {
-        conn.on("messageBuffer", (channel: Buffer, message: Buffer) =>
-          listener(null, channel.toString("utf8"), message.toString("utf8")),
-        );
-        conn.on("pmessageBuffer", (pattern: Buffer, channel: Buffer, message: Buffer) =>
-          listener(pattern.toString("utf8"), channel.toString("utf8"), message.toString("utf8")),
-        );
-      },
-      onClose: (listener) => {
-        conn.on("end", listener);
-      },
-      close: () => conn.disconnect(),
-    };
+    return subscriberOn(conn);
   }
 
   close(): Promise<void> {
     return this.pool.close();
   }
+}
+
+/** A Subscriber over one dedicated connection (shared by the single-node and cluster engines). */
+export function subscriberOn(conn: Redis): Subscriber {
+  return {
+    subscribe: async (target, pattern) =>
+      Number(pattern ? await conn.psubscribe(target) : await conn.subscribe(target)),
+    onMessage: (listener) => {
+      conn.on("messageBuffer", (channel: Buffer, message: Buffer) =>
+        listener(null, channel.toString("utf8"), message.toString("utf8")),
+      );
+      conn.on("pmessageBuffer", (pattern: Buffer, channel: Buffer, message: Buffer) =>
+        listener(pattern.toString("utf8"), channel.toString("utf8"), message.toString("utf8")),
+      );
+    },
+    onClose: (listener) => {
+      conn.on("end", listener);
+    },
+    close: () => conn.disconnect(),
+  };
 }
