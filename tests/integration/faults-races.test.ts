@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { createSessionKit, type CreateSessionResult, type SessionKit } from "@/lib/session";
 import { userKeys } from "@/lib/session/keys";
 import { randomPrefix, restCredentials, testRedis } from "@/tests/support/redis";
+import { indexedSessionKeys, liveSessionKeys } from "./session-fixtures";
 
 const SECRET = "races-secret-0123456789-abcdefghijklmnopqr";
 const CAP = 3;
@@ -29,26 +30,9 @@ function kitWith(prefix: string): SessionKit {
   });
 }
 
-/** Live session keys of one user (records, not markers), read key by key from the user's slot. */
-async function liveKeysOf(prefix: string, user: string): Promise<string[]> {
-  const pattern = `${userKeys(prefix, user).sessionPrefix}*`;
-  const live: string[] = [];
-  let cursor = "0";
-  do {
-    const [next, batch] = await redis.scan(cursor, { match: pattern, count: 1000 });
-    cursor = String(next);
-    for (const key of batch) {
-      const value = await redis.get<string>(key);
-      if (typeof value === "string" && /^\d/.test(value)) live.push(key);
-    }
-  } while (cursor !== "0");
-  return live.sort();
-}
-
-async function indexedKeysOf(prefix: string, user: string): Promise<string[]> {
-  const keys = userKeys(prefix, user);
-  const members = await redis.zrange<string[]>(keys.index, 0, -1);
-  return members.map((hash) => keys.session(hash)).sort();
+/** Live session keys of one user (records, not markers), from the user's slot. */
+function liveKeysOf(prefix: string, user: string): Promise<string[]> {
+  return liveSessionKeys(`${userKeys(prefix, user).sessionPrefix}*`);
 }
 
 /** The JSON body of a live record holds the user id (record.ts: header fields, then JSON). */
@@ -122,9 +106,10 @@ describe("races: revoke-all, password change and sign-ins from many browsers at 
       for (const user of users) {
         const live = await liveKeysOf(prefix, user);
         expect(live.length, `round ${round}: ${user} live sessions ≤ cap`).toBeLessThanOrEqual(CAP);
-        expect(await indexedKeysOf(prefix, user), `round ${round}: ${user} index = live sessions`).toEqual(
-          live,
-        );
+        expect(
+          await indexedSessionKeys(prefix, user),
+          `round ${round}: ${user} index = live sessions`,
+        ).toEqual(live);
         for (const key of live) expect(await ownerOf(key), `owner of ${key}`).toBe(user);
         const list = await kit.listUserSessions(user);
         expect(list.ok && list.sessions.every((s) => s.userId === user), `${user}'s device list`).toBe(true);

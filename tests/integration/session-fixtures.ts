@@ -87,3 +87,25 @@ export async function sessionKeyOf(prefix: string, cookie: string): Promise<stri
 export async function ttlSeconds(key: string): Promise<number> {
   return (await redis.pttl(key)) / 1000;
 }
+
+/** Session keys matching a SCAN pattern that hold a live record (not a marker), sorted. */
+export async function liveSessionKeys(pattern: string): Promise<string[]> {
+  const live: string[] = [];
+  let cursor = "0";
+  do {
+    const [next, batch] = await redis.scan(cursor, { match: pattern, count: 1000 });
+    cursor = String(next);
+    for (const key of batch) {
+      const value = await redis.get<string>(key);
+      if (typeof value === "string" && /^\d/.test(value)) live.push(key);
+    }
+  } while (cursor !== "0");
+  return live.sort();
+}
+
+/** The session keys a user's index points at, sorted. */
+export async function indexedSessionKeys(prefix: string, user: string): Promise<string[]> {
+  const keys = userKeys(prefix, user);
+  const members = await redis.zrange<string[]>(keys.index, 0, -1);
+  return members.map((hash) => keys.session(hash)).sort();
+}

@@ -1,27 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { userKeys } from "@/lib/session/keys";
-import { redis, signIn, testKit, userId } from "./session-fixtures";
-
-/** Session keys under a prefix that hold a live record (not a marker), found with SCAN. */
-async function liveSessionKeys(prefix: string): Promise<string[]> {
-  const live: string[] = [];
-  let cursor = "0";
-  do {
-    const [next, batch] = await redis.scan(cursor, { match: `${prefix}*:s:*`, count: 1000 });
-    cursor = String(next);
-    for (const key of batch) {
-      const value = await redis.get<string>(key);
-      if (typeof value === "string" && /^\d/.test(value)) live.push(key);
-    }
-  } while (cursor !== "0");
-  return live.sort();
-}
-
-async function indexedKeys(prefix: string, user: string): Promise<string[]> {
-  const keys = userKeys(prefix, user);
-  const members = await redis.zrange<string[]>(keys.index, 0, -1);
-  return members.map((hash) => keys.session(hash)).sort();
-}
+import { indexedSessionKeys, liveSessionKeys, signIn, testKit, userId } from "./session-fixtures";
 
 describe("concurrency", () => {
   it("200 concurrent sign-ins with a cap of 3 leave exactly 3 live sessions, all indexed", async () => {
@@ -36,9 +14,9 @@ describe("concurrency", () => {
       results.filter((r) => !r.ok),
       "every sign-in succeeds under evict-oldest",
     ).toEqual([]);
-    const live = await liveSessionKeys(prefix);
+    const live = await liveSessionKeys(`${prefix}*:s:*`);
     expect(live.length, "live session keys").toBe(3);
-    expect(await indexedKeys(prefix, user), "the index holds exactly the live sessions").toEqual(live);
+    expect(await indexedSessionKeys(prefix, user), "the index holds exactly the live sessions").toEqual(live);
     const evicted = results.reduce((sum, r) => sum + (r.ok ? r.evicted : 0), 0);
     expect(evicted, "each sign-in past the third evicted exactly one").toBe(197);
   });
@@ -51,7 +29,7 @@ describe("concurrency", () => {
     );
     expect(results.filter((r) => r.ok).length).toBe(3);
     expect(results.filter((r) => !r.ok && r.reason === "limit_reached").length).toBe(197);
-    expect(await indexedKeys(prefix, user)).toEqual(await liveSessionKeys(prefix));
+    expect(await indexedSessionKeys(prefix, user)).toEqual(await liveSessionKeys(`${prefix}*:s:*`));
   });
 
   it("sign out everywhere racing sign-ins leaves no live session outside the index", async () => {
@@ -63,10 +41,13 @@ describe("concurrency", () => {
       if (i % 6 === 0) work.push(kit.revokeUserSessions(user));
     }
     await Promise.all(work);
-    const live = await liveSessionKeys(prefix);
-    expect(await indexedKeys(prefix, user), "index = live sessions").toEqual(live);
+    const live = await liveSessionKeys(`${prefix}*:s:*`);
+    expect(await indexedSessionKeys(prefix, user), "index = live sessions").toEqual(live);
     await kit.revokeUserSessions(user);
-    expect(await liveSessionKeys(prefix), "a final sign out everywhere reaches every session").toEqual([]);
+    expect(
+      await liveSessionKeys(`${prefix}*:s:*`),
+      "a final sign out everywhere reaches every session",
+    ).toEqual([]);
   });
 
   it("a touch racing a revoke never resurrects the session", async () => {
