@@ -306,9 +306,10 @@ return {1, table.concat(ENDED, ' '), #alive}
 `;
 
 /**
- * KEYS: [index]
- * ARGV: [sessionPrefix, now]
- * Returns every live session record, newline-joined (pruning the index on the way).
+ * KEYS: [index, (activity log)]
+ * ARGV: [sessionPrefix, now, (activity entries wanted)]
+ * Returns {live session records, newest activity entries}, each newline-joined (pruning the index on the way),
+ * so the devices page reads both in one round trip.
  */
 export const LIST_SCRIPT = `${PRELUDE}
 local idx, sp = KEYS[1], ARGV[1]
@@ -316,7 +317,12 @@ local alive = prune(idx, sp, tonumber(ARGV[2]))
 expireIndex(idx, sp, alive)
 local out = {}
 for _, m in ipairs(alive) do out[#out + 1] = m.raw end
--- One newline-joined string (records never contain a newline): some in-memory test engines cannot return
--- a table built in a loop.
-return table.concat(out, '\\n')
+-- Newline-joined strings (records and log entries never contain a newline): some in-memory test engines
+-- cannot return a table built in a loop.
+local activity = ''
+local count = tonumber(ARGV[3] or '0')
+if KEYS[2] and count > 0 then
+  activity = table.concat(redis.call('LRANGE', KEYS[2], 0, count - 1), '\\n')
+end
+return {table.concat(out, '\\n'), activity}
 `;

@@ -101,7 +101,8 @@ export interface SessionKit {
   touchSession(cookieValue: string): Promise<TouchResult>;
   /** Validate, and run the touch right away when due (for callers without `waitUntil`/`after`). */
   validateAndTouchSession(cookieValue: string | undefined): Promise<ValidationResult>;
-  listUserSessions(userId: string): Promise<ListSessionsResult>;
+  /** With `activityLimit`, the user's newest security activity comes back in the same round trip. */
+  listUserSessions(userId: string, options?: { activityLimit?: number }): Promise<ListSessionsResult>;
   revokeSession(userId: string, sessionId: string, reason?: "revoked"): Promise<RevokeSessionResult>;
   revokeOtherSessions(userId: string, currentCookieValue: string): Promise<RevokeManyResult>;
   revokeUserSessions(userId: string, reason?: "revoked" | "password_changed"): Promise<RevokeManyResult>;
@@ -375,21 +376,25 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
       return result;
     },
 
-    async listUserSessions(userId) {
+    async listUserSessions(userId, options = {}) {
       assertUserId(userId, "listUserSessions");
       const keys = userKeys(config.keyPrefix, userId);
+      const wanted = options.activityLimit === undefined ? 0 : activityCount(options.activityLimit);
       const result = await attempt(() =>
-        store.script(LIST_SCRIPT).exec([keys.index], [keys.sessionPrefix, String(now())]),
+        store
+          .script(LIST_SCRIPT)
+          .exec([keys.index, keys.log], [keys.sessionPrefix, String(now()), String(wanted)]),
       );
       if (!result.ok) return UNAVAILABLE;
-      const raw = typeof result.value === "string" && result.value !== "" ? result.value.split("\n") : [];
+      const [records, log] = Array.isArray(result.value) ? (result.value as unknown[]) : [];
       const sessions: Session[] = [];
-      for (const value of raw) {
+      for (const value of splitLines(records)) {
         const stored = decodeStoredValue(value);
         if (stored.kind === "session" && stored.session.userId === userId) sessions.push(stored.session);
       }
       sessions.sort((a, b) => b.lastActiveAt - a.lastActiveAt || b.createdAt - a.createdAt);
-      return { ok: true, sessions };
+      if (options.activityLimit === undefined) return { ok: true, sessions };
+      return { ok: true, sessions, activity: decodeActivityLines(log) };
     },
 
     async revokeSession(userId, sessionId, reason = "revoked") {
@@ -529,22 +534,35 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
 
     async listSecurityActivity(userId, limit = 20) {
       assertUserId(userId, "listSecurityActivity");
-      const count = String(Math.max(1, Math.min(1000, Math.floor(limit))));
+      const count = String(activityCount(limit));
       const log = userKeys(config.keyPrefix, userId).log;
       const result = await attempt(() => store.script(READ_ACTIVITY_SCRIPT).exec([log], [count]));
       if (!result.ok) return UNAVAILABLE;
-      const raw = typeof result.value === "string" && result.value !== "" ? result.value.split("\n") : [];
-      const entries: ActivityEntry[] = [];
-      for (const line of raw) {
-        const entry = decodeActivity(line);
-        if (entry !== null) entries.push(entry);
-      }
-      return { ok: true, entries };
+      return { ok: true, entries: decodeActivityLines(result.value) };
     },
 
     readMetrics: () => metrics.read(),
   };
   return kit;
+}
+
+/** How many activity entries to read: 1-1000. */
+function activityCount(limit: number): number {
+  return Math.max(1, Math.min(1000, Math.floor(limit)));
+}
+
+/** A script's newline-joined reply as lines ("" and non-strings are no lines). */
+function splitLines(value: unknown): string[] {
+  return typeof value === "string" && value !== "" ? value.split("\n") : [];
+}
+
+function decodeActivityLines(value: unknown): ActivityEntry[] {
+  const entries: ActivityEntry[] = [];
+  for (const line of splitLines(value)) {
+    const entry = decodeActivity(line);
+    if (entry !== null) entries.push(entry);
+  }
+  return entries;
 }
 
 function toNumbers(value: unknown): number[] {

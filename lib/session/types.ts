@@ -6,6 +6,7 @@
  * Data model: a `Session` is exactly what Redis stores per session (JSON), minus the token, which is never stored.
  * Seam: none; these types are the contract between `lib/session` and your app.
  */
+import type { ActivityEntry } from "./activity";
 
 /** Where a session was signed in from. Shown on a "devices" page; never used for security decisions. */
 export type DeviceInfo = {
@@ -95,7 +96,14 @@ export type CreateSessionResult =
   | Unavailable;
 
 export type TouchResult = { ok: true; touched: boolean } | Unavailable;
-export type ListSessionsResult = { ok: true; sessions: Session[] } | Unavailable;
+export type ListSessionsResult =
+  | {
+      ok: true;
+      sessions: Session[];
+      /** Newest first; present when `activityLimit` was asked for (empty when the log is off). */
+      activity?: ActivityEntry[];
+    }
+  | Unavailable;
 export type RevokeSessionResult = { ok: true; revoked: boolean } | Unavailable;
 export type RevokeManyResult = { ok: true; revoked: number } | Unavailable;
 export type HealthResult = { ok: true; latencyMs: number } | { ok: false; reason: string };

@@ -39,6 +39,14 @@ describe("security activity log", () => {
 
     const listed = await kit.listSecurityActivity(user, 50);
     if (!listed.ok) throw new Error("activity unavailable");
+    const devicesPage = await kit.listUserSessions(user, { activityLimit: 50 });
+    if (!devicesPage.ok) throw new Error("list unavailable");
+    expect(devicesPage.activity, "the devices page read returns the same log in its one script").toEqual(
+      listed.entries,
+    );
+    expect(devicesPage.sessions.map((s) => s.device.browser)).toEqual(["Edge"]);
+    const plain = await kit.listUserSessions(user);
+    expect(plain.ok && "activity" in plain, "no activity unless asked for").toBe(false);
     expect(listed.entries.map((e) => e.type)).toEqual([
       "sign_out",
       "sign_in",

@@ -9,11 +9,7 @@ import { toDeviceViews } from "./format";
 export default async function DevicesPage(): Promise<ReactNode> {
   const check = await requireSession("/devices");
   if (!check.ok) return <ServiceUnavailable />;
-  const kit = getSessionKit();
-  const [listed, activity] = await Promise.all([
-    kit.listUserSessions(check.session.userId),
-    kit.listSecurityActivity(check.session.userId, 20),
-  ]);
+  const listed = await getSessionKit().listUserSessions(check.session.userId, { activityLimit: 20 });
   if (!listed.ok) return <ServiceUnavailable />;
 
   const devices = toDeviceViews(listed.sessions, check.session.id);
@@ -27,7 +23,7 @@ export default async function DevicesPage(): Promise<ReactNode> {
         password.
       </p>
       <DevicesManager devices={devices} otherCount={otherCount} />
-      <SecurityActivity entries={activity.ok ? toActivityRows(activity.entries) : null} />
+      <SecurityActivity entries={toActivityRows(listed.activity ?? [])} />
     </main>
   );
 }
