@@ -101,6 +101,23 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 }
 
+/** The kit every soak drives: a fresh secret and key prefix, room for many sessions, a touch due every second. */
+export function soakKit(stack: { restUrl: string; restToken: string }): SessionKit {
+  return createSessionKit({
+    env: {
+      UPSTASH_REDIS_REST_URL: stack.restUrl,
+      UPSTASH_REDIS_REST_TOKEN: stack.restToken,
+      SESSION_SECRET: randomBytes(32).toString("base64"),
+    },
+    config: {
+      keyPrefix: `soak:${randomBytes(4).toString("hex")}:`,
+      maxSessionsPerUser: 100,
+      touchIntervalSeconds: 1,
+      redis: { timeoutMs: 5_000, retries: 1 },
+    },
+  });
+}
+
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const { kit } = options;
   const users = Array.from({ length: options.users ?? 200 }, (_, i) => `soak-${i}`);
@@ -254,19 +271,7 @@ async function main(): Promise<number> {
   }
   const stack = await startStack({ useRedisUrl: false, allowEmbedded: false, cluster: values.cluster });
   try {
-    const kit = createSessionKit({
-      env: {
-        UPSTASH_REDIS_REST_URL: stack.restUrl,
-        UPSTASH_REDIS_REST_TOKEN: stack.restToken,
-        SESSION_SECRET: randomBytes(32).toString("base64"),
-      },
-      config: {
-        keyPrefix: `soak:${randomBytes(4).toString("hex")}:`,
-        maxSessionsPerUser: 100,
-        touchIntervalSeconds: 1,
-        redis: { timeoutMs: 5_000, retries: 1 },
-      },
-    });
+    const kit = soakKit(stack);
     process.stdout.write(
       `soak: ${values.duration} s, ${concurrency} in flight, ${users} users, ${stack.kind} (${stack.redisUrl ?? ""})\n`,
     );

@@ -4,10 +4,8 @@
  * Zero errors (every held cookie validates as its own user; nothing is "unavailable"), and bounded memory: the
  * heap after a full GC (what the process retains) grows by less than 16 MB from the first to the last fifth.
  */
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSessionKit } from "@/lib/session";
-import { runSoak } from "@/scripts/soak";
+import { runSoak, soakKit } from "@/scripts/soak";
 import { type Stack, hasRedisServer, startStack } from "@/scripts/stack";
 
 const MB = 1024 * 1024;
@@ -24,19 +22,7 @@ describe.runIf(hasRedisServer())("soak (short)", () => {
   });
 
   it("runs 20 s of mixed operations with 0 errors and retained heap growth under 16 MB", async () => {
-    const kit = createSessionKit({
-      env: {
-        UPSTASH_REDIS_REST_URL: stack.restUrl,
-        UPSTASH_REDIS_REST_TOKEN: stack.restToken,
-        SESSION_SECRET: randomBytes(32).toString("base64"),
-      },
-      config: {
-        keyPrefix: `soak:${randomBytes(4).toString("hex")}:`,
-        maxSessionsPerUser: 100,
-        touchIntervalSeconds: 1,
-        redis: { timeoutMs: 5_000, retries: 1 },
-      },
-    });
+    const kit = soakKit(stack);
     const report = await runSoak({ kit, durationMs: 20_000, concurrency: 8, users: 50 });
     console.info(
       `soak-short: ${report.ops} ops, ${report.opsPerSecond.toFixed(0)} ops/s, p99 ${report.latencyMs.p99.toFixed(1)} ms, ` +
