@@ -23,7 +23,7 @@
 import { exists as commandExists, getKeyIndexes } from "@ioredis/commands";
 import { Cluster, type Redis } from "ioredis";
 import { type Command, type Engine, type Subscriber, type TransactionResult } from "./engine";
-import { isReplyError, run, runTransaction, subscriberOn, unavailable } from "./engine-redis";
+import { isReplyError, run, runLeasedTransaction, subscriberOn, unavailable } from "./engine-redis";
 import { type Value, bytes, err, int, normalize } from "./encode";
 import { RedisPool } from "./pool";
 
@@ -251,20 +251,13 @@ export class ClusterEngine implements Engine {
     } catch (error) {
       throw unavailable(error);
     }
-    let lease;
+    let pool: RedisPool;
     try {
-      lease = await (await this.poolFor(target)).lease();
+      pool = await this.poolFor(target);
     } catch (error) {
       throw unavailable(error);
     }
-    let healthy = false;
-    try {
-      const result = await runTransaction(lease.conn, cmds);
-      healthy = true;
-      return result;
-    } finally {
-      lease.release(healthy);
-    }
+    return runLeasedTransaction(pool, cmds);
   }
 
   /** `host:port` of the slot's primary: ioredis's map, else CLUSTER SLOTS (the map fills lazily after a start). */

@@ -36,7 +36,7 @@ export async function run(conn: Redis, cmd: Command): Promise<Value> {
 }
 
 /** MULTI, queue each command, EXEC; all written without awaiting in between, then the replies read. */
-export async function runTransaction(conn: Redis, cmds: readonly Command[]): Promise<TransactionResult> {
+async function runTransaction(conn: Redis, cmds: readonly Command[]): Promise<TransactionResult> {
   const settle = (promise: Promise<unknown>): Promise<{ ok: boolean; value: unknown }> =>
     promise.then(
       (value) => ({ ok: true, value }),
@@ -58,6 +58,30 @@ export async function runTransaction(conn: Redis, cmds: readonly Command[]): Pro
   const replies = normalize(execReply.value, true);
   if (replies.t !== "arr") return { ok: false, error: "ERR transaction aborted" };
   return { ok: true, replies: replies.items };
+}
+
+/**
+ * MULTI…EXEC on a connection leased from the pool for this transaction alone (nothing else can interleave);
+ * the connection goes back to the pool only if the transaction left it in a known state.
+ */
+export async function runLeasedTransaction(
+  pool: RedisPool,
+  cmds: readonly Command[],
+): Promise<TransactionResult> {
+  let lease;
+  try {
+    lease = await pool.lease();
+  } catch (error) {
+    throw unavailable(error);
+  }
+  let healthy = false;
+  try {
+    const result = await runTransaction(lease.conn, cmds);
+    healthy = true;
+    return result;
+  } finally {
+    lease.release(healthy);
+  }
 }
 
 export class RedisEngine implements Engine {
@@ -86,20 +110,7 @@ export class RedisEngine implements Engine {
   }
 
   async transaction(cmds: readonly Command[]): Promise<TransactionResult> {
-    let lease;
-    try {
-      lease = await this.pool.lease();
-    } catch (error) {
-      throw unavailable(error);
-    }
-    let healthy = false;
-    try {
-      const result = await runTransaction(lease.conn, cmds);
-      healthy = true;
-      return result;
-    } finally {
-      lease.release(healthy);
-    }
+    return runLeasedTransaction(this.pool, cmds);
   }
 
   async subscriber(): Promise<Subscriber> {
