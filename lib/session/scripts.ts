@@ -108,6 +108,22 @@ local function mark(idx, sp, m, reason, now, markerMs)
   ENDED[#ENDED + 1] = m.h .. ':' .. reason
   logEvent(reason, '', m.rec.body)
 end
+
+-- Marks every live session for which revoke(m) holds (reason); the index keeps the rest, and their lifetime.
+-- Returns how many were revoked and how many are left.
+local function revokeWhere(idx, sp, now, markerMs, reason, revoke)
+  local revoked, kept = 0, {}
+  for _, m in ipairs(prune(idx, sp, now)) do
+    if revoke(m) then
+      mark(idx, sp, m, reason, now, markerMs)
+      revoked = revoked + 1
+    else
+      kept[#kept + 1] = m
+    end
+  end
+  expireIndex(idx, sp, kept)
+  return revoked, #kept
+end
 `;
 
 /**
@@ -208,18 +224,9 @@ return expiresAt
 export const REVOKE_ONE_SCRIPT = `${PRELUDE}
 local idx, sp, now, markerMs = KEYS[1], ARGV[1], tonumber(ARGV[4]), tonumber(ARGV[5])
 openLog(sp, ARGV[4], ARGV[6], ARGV[7])
-local revoked, kept = 0, {}
-for _, m in ipairs(prune(idx, sp, now)) do
-  if m.rec.id == ARGV[2] then
-    mark(idx, sp, m, ARGV[3], now, markerMs)
-    revoked = 1
-  else
-    kept[#kept + 1] = m
-  end
-end
-expireIndex(idx, sp, kept)
+local revoked, left = revokeWhere(idx, sp, now, markerMs, ARGV[3], function(m) return m.rec.id == ARGV[2] end)
 closeLog()
-return {revoked, table.concat(ENDED, ' '), #kept}
+return {revoked, table.concat(ENDED, ' '), left}
 `;
 
 /**
@@ -232,18 +239,9 @@ export const REPORT_SCRIPT = `${PRELUDE}
 local idx, sp, now, markerMs = KEYS[1], ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4])
 if not redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[5]) then return {-1, '', 0} end
 openLog(sp, ARGV[3], ARGV[6], ARGV[7])
-local revoked, kept = 0, {}
-for _, m in ipairs(prune(idx, sp, now)) do
-  if m.rec.id == ARGV[2] then
-    mark(idx, sp, m, 'revoked', now, markerMs)
-    revoked = 1
-  else
-    kept[#kept + 1] = m
-  end
-end
-expireIndex(idx, sp, kept)
+local revoked, left = revokeWhere(idx, sp, now, markerMs, 'revoked', function(m) return m.rec.id == ARGV[2] end)
 closeLog()
-return {revoked, table.concat(ENDED, ' '), #kept}
+return {revoked, table.concat(ENDED, ' '), left}
 `;
 
 /**
@@ -254,18 +252,9 @@ return {revoked, table.concat(ENDED, ' '), #kept}
 export const REVOKE_OTHERS_SCRIPT = `${PRELUDE}
 local idx, sp, now, markerMs = KEYS[1], ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4])
 openLog(sp, ARGV[3], ARGV[5], ARGV[6])
-local revoked, kept = 0, {}
-for _, m in ipairs(prune(idx, sp, now)) do
-  if m.h == ARGV[2] then
-    kept[#kept + 1] = m
-  else
-    mark(idx, sp, m, 'revoked', now, markerMs)
-    revoked = revoked + 1
-  end
-end
-expireIndex(idx, sp, kept)
+local revoked, left = revokeWhere(idx, sp, now, markerMs, 'revoked', function(m) return m.h ~= ARGV[2] end)
 closeLog()
-return {revoked, table.concat(ENDED, ' '), #kept}
+return {revoked, table.concat(ENDED, ' '), left}
 `;
 
 /**
@@ -276,12 +265,8 @@ return {revoked, table.concat(ENDED, ' '), #kept}
 export const REVOKE_ALL_SCRIPT = `${PRELUDE}
 local idx, sp, now, markerMs = KEYS[1], ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4])
 openLog(sp, ARGV[3], ARGV[5], ARGV[6])
-local revoked = 0
-for _, m in ipairs(prune(idx, sp, now)) do
-  mark(idx, sp, m, ARGV[2], now, markerMs)
-  revoked = revoked + 1
-end
-redis.call('DEL', idx)
+-- Nothing is kept, so revokeWhere deletes the index.
+local revoked = revokeWhere(idx, sp, now, markerMs, ARGV[2], function() return true end)
 closeLog()
 return {revoked, table.concat(ENDED, ' '), 0}
 `;
