@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState, type ReactNode } from "react";
+import { FormError } from "../../form-error";
 import { IDLE, type FormState } from "../../form-state";
 import { loginAction, type LoginField } from "./actions";
 
@@ -49,13 +50,7 @@ export function LoginForm({ next }: { next: string }): ReactNode {
         <input id="login-remember" name="remember" type="checkbox" />
         <label htmlFor="login-remember">Remember me</label>
       </div>
-      <div aria-live="polite" className="form-message">
-        {state.status === "error" ? (
-          <p role="alert" className="form-error">
-            {state.message}
-          </p>
-        ) : null}
-      </div>
+      <FormError state={state} />
       <button type="submit" className="button" disabled={pending}>
         {pending ? "Signing in…" : "Sign in"}
       </button>

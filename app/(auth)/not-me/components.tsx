@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useActionState, type ReactNode } from "react";
+import { FormError } from "../../form-error";
 import { IDLE, type FormState } from "../../form-state";
 import { reportNotMeAction } from "./actions";
 
@@ -24,13 +25,7 @@ export function ReportForm({ token }: { token: string }): ReactNode {
   return (
     <form action={formAction} className="stack">
       <input type="hidden" name="token" value={token} />
-      <div aria-live="polite" className="form-message">
-        {state.status === "error" ? (
-          <p role="alert" className="form-error">
-            {state.message}
-          </p>
-        ) : null}
-      </div>
+      <FormError state={state} />
       <button type="submit" className="button danger" disabled={pending}>
         {pending ? "Signing that device out…" : "Sign out that device"}
       </button>

@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState, type ReactNode } from "react";
+import { FormError } from "../../form-error";
 import { IDLE, type FormState } from "../../form-state";
 import { signUpAction, type SignUpField } from "./actions";
 
@@ -74,13 +75,7 @@ export function SignUpForm(): ReactNode {
         autoComplete="new-password"
         error={errors.confirmPassword}
       />
-      <div aria-live="polite" className="form-message">
-        {state.status === "error" ? (
-          <p role="alert" className="form-error">
-            {state.message}
-          </p>
-        ) : null}
-      </div>
+      <FormError state={state} />
       <button type="submit" className="button" disabled={pending}>
         {pending ? "Creating account…" : "Create account"}
       </button>
