@@ -12,10 +12,10 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { defineConfig, devices } from "@playwright/test";
+import { CHROMIUM_ARGS, SYSTEM_CHROMIUM } from "../scripts/chromium";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const E2E_SESSION_SECRET = "e2e-session-secret-0123456789-abcdefghijklmnop";
-const SYSTEM_CHROMIUM = "/usr/bin/chromium";
 
 /** A free loopback port, found synchronously (config files cannot await reliably); never 6379. */
 function freePortSync(): number {
@@ -37,14 +37,6 @@ process.env.UPSTASH_REDIS_REST_TOKEN = process.env.E2E_REST_TOKEN;
 process.env.SESSION_SECRET ??= E2E_SESSION_SECRET;
 
 const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
-const chromiumArgs = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 
 export default defineConfig({
   testDir: "./e2e",
@@ -69,7 +61,7 @@ export default defineConfig({
         ...devices["Desktop Chrome"],
         launchOptions: {
           executablePath: existsSync(SYSTEM_CHROMIUM) ? SYSTEM_CHROMIUM : undefined,
-          args: chromiumArgs,
+          args: CHROMIUM_ARGS,
         },
       },
     },

@@ -5,15 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { chromium, type Browser, type BrowserContext, type Page } from "@playwright/test";
-
-export const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
+import { CHROMIUM_ARGS, SYSTEM_CHROMIUM } from "../chromium";
 
 export type Account = { email: string; password: string };
 
@@ -26,7 +18,7 @@ export function newAccount(label: string): Account {
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    executablePath: process.env.CHROMIUM_PATH ?? SYSTEM_CHROMIUM,
     args: CHROMIUM_ARGS,
   });
 }
