@@ -1,10 +1,15 @@
+import { createHash } from "node:crypto";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  fromBase64Url,
   generatePublicId,
   generateSessionToken,
   hashSessionToken,
   isPublicId,
   isSessionToken,
+  toBase64Url,
+  toHex,
 } from "@/lib/session/token";
 
 describe("session tokens", () => {
@@ -32,5 +37,35 @@ describe("session tokens", () => {
     expect(isSessionToken(id)).toBe(false);
     expect(isPublicId(generateSessionToken())).toBe(false);
     expect(isPublicId("../../etc/passwd!!!!!")).toBe(false);
+  });
+});
+
+describe("byte encodings (our own tables, checked against Node's Buffer)", () => {
+  it("base64url round-trips any bytes and matches Buffer's base64url", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => {
+        const encoded = toBase64Url(bytes);
+        expect(encoded).toBe(Buffer.from(bytes).toString("base64url"));
+        expect(fromBase64Url(encoded)).toEqual(bytes);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("base64url decoding refuses other alphabets, padding and impossible lengths", () => {
+    for (const bad of ["a+b/", "YQ==", "YQ=", "a", "abcde", "ab cd", "é", "ab.c"]) {
+      expect(fromBase64Url(bad), bad).toBeNull();
+    }
+    expect(fromBase64Url("")).toEqual(new Uint8Array(0));
+  });
+
+  it("hex matches Buffer's hex, and the stored hash is hex SHA-256", async () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+        expect(toHex(bytes)).toBe(Buffer.from(bytes).toString("hex"));
+      }),
+    );
+    const token = generateSessionToken();
+    expect(await hashSessionToken(token)).toBe(createHash("sha256").update(token).digest("hex"));
   });
 });
