@@ -37,6 +37,9 @@ describe("middleware → render hand-off header", () => {
     const { signer } = setup();
     const header = await signer.sign(session(), "cookie-of-device-a");
     expect(await signer.verify(header, "cookie-of-device-b")).toBeNull();
+    expect(await signer.verify(header, "cookie-of-device-a2"), "a longer cookie").toBeNull();
+    expect(await signer.verify(header, "cookie-of-device-"), "a truncated cookie").toBeNull();
+    expect(await signer.verify(header, ""), "an empty cookie").toBeNull();
     expect(await signer.verify(header, undefined)).toBeNull();
   });
 
