@@ -121,14 +121,18 @@ export function sessionMiddleware(options: {
   return async (request, event) => {
     const kit = getSessionKit();
     const name = kit.config.cookieName;
-    const forwarded = new Headers(request.headers);
-    // Only this middleware may set the hand-off header: drop whatever the client sent.
-    forwarded.delete(HANDOFF_HEADER);
     const isProtected = options.isProtected(request.nextUrl.pathname);
     const cookieValue = request.cookies.get(name)?.value;
 
     if (cookieValue === undefined || cookieValue === "") {
       if (isProtected) return loginRedirect(request, loginPath, "missing");
+      // Overriding request headers makes Next copy every header through the response: only when needed.
+      if (!request.headers.has(HANDOFF_HEADER)) return NextResponse.next();
+    }
+    const forwarded = new Headers(request.headers);
+    // Only this middleware may set the hand-off header: drop whatever the client sent.
+    forwarded.delete(HANDOFF_HEADER);
+    if (cookieValue === undefined || cookieValue === "") {
       return NextResponse.next({ request: { headers: forwarded } });
     }
 

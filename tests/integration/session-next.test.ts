@@ -69,6 +69,11 @@ describe("sessionMiddleware", () => {
     expect(response.headers.get("x-middleware-next")).toBe("1");
     expect(forwarded(response, HANDOFF_HEADER)).toBeNull();
     expect(response.headers.get("x-middleware-override-headers") ?? "").not.toContain(HANDOFF_HEADER);
+
+    // Nothing to strip: the request goes on untouched (no header override for Next to copy through).
+    const plain = await middleware(request("/"), fetchEvent().event);
+    expect(plain.headers.get("x-middleware-next")).toBe("1");
+    expect(plain.headers.get("x-middleware-override-headers")).toBeNull();
   });
 
   it("forwards a signed hand-off for a valid cookie that rendering accepts for that cookie only", async () => {
