@@ -110,6 +110,18 @@ function loginRedirect(request: NextRequest, loginPath: string, reason: SignedOu
 }
 
 /**
+ * A speculative request: the App Router's link prefetch (`next-router-prefetch`) or a browser prefetch
+ * (`Sec-Purpose`/`Purpose: prefetch`). The user has not navigated, so it must change nothing: it neither slides
+ * the session nor clears a dead cookie (clearing it would turn the "revoked" the user should read on their real
+ * navigation into a bare "missing").
+ */
+function isPrefetch(request: NextRequest): boolean {
+  if (request.headers.has("next-router-prefetch")) return true;
+  const purpose = request.headers.get("sec-purpose") ?? request.headers.get("purpose") ?? "";
+  return purpose.toLowerCase().includes("prefetch");
+}
+
+/**
  * Middleware that validates the session cookie on every request carrying one (one Redis GET), hands the verified
  * session to rendering in a signed header, and protects the paths `isProtected` matches.
  */
@@ -148,7 +160,8 @@ export function sessionMiddleware(options: {
       if (result.cookie !== undefined) {
         response.cookies.set(result.cookie.name, result.cookie.value, result.cookie.options);
       }
-      if (result.touchDue) event.waitUntil(kit.touchSession(cookieValue).then(() => undefined));
+      if (result.touchDue && !isPrefetch(request))
+        event.waitUntil(kit.touchSession(cookieValue).then(() => undefined));
       return response;
     }
 
@@ -167,7 +180,7 @@ export function sessionMiddleware(options: {
       return NextResponse.next({ request: { headers: forwarded } });
     }
 
-    // Signed out: clear the cookie, and hide it from rendering so pages do not re-check it.
+    // Signed out: clear the cookie (not on a prefetch), and hide it from rendering so pages do not re-check it.
     let response: NextResponse;
     if (isProtected) {
       response = loginRedirect(request, loginPath, result.reason);
@@ -175,6 +188,7 @@ export function sessionMiddleware(options: {
       forwarded.set("cookie", rewriteCookieHeader(forwarded.get("cookie"), name, undefined));
       response = NextResponse.next({ request: { headers: forwarded } });
     }
+    if (isPrefetch(request)) return response;
     const cleared = kit.clearedCookie();
     response.cookies.set(cleared.name, cleared.value, cleared.options);
     return response;

@@ -129,6 +129,51 @@ describe("sessionMiddleware", () => {
     );
   });
 
+  it("a prefetch neither clears a revoked cookie nor slides the session, so the real navigation still says why", async () => {
+    const kit = glue.getSessionKit();
+    const middleware = glue.sessionMiddleware({ isProtected });
+    const prefetchHeaders = [
+      { "next-router-prefetch": "1", rsc: "1" },
+      { "sec-purpose": "prefetch;prerender" },
+      { purpose: "prefetch" },
+    ];
+
+    const live = await signIn("next-user-6");
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() + 120_000);
+      for (const headers of prefetchHeaders) {
+        const prefetch = fetchEvent();
+        const response = await middleware(
+          request("/devices", { cookie: live.cookie, headers }),
+          prefetch.event,
+        );
+        expect(response.headers.get("x-middleware-next"), "a live session is let through").toBe("1");
+        expect(await prefetch.settled(), "a prefetch is not activity: no touch").toEqual([]);
+      }
+      const navigation = fetchEvent();
+      await middleware(request("/devices", { cookie: live.cookie }), navigation.event);
+      expect((await navigation.settled()).length, "the real navigation touches").toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+
+    const revoked = await signIn("next-user-7");
+    await kit.revokeSession("next-user-7", revoked.id);
+    for (const headers of prefetchHeaders) {
+      for (const path of ["/devices", "/"]) {
+        const response = await middleware(
+          request(path, { cookie: revoked.cookie, headers }),
+          fetchEvent().event,
+        );
+        expect(response.headers.get("set-cookie"), `${path} prefetch keeps the cookie`).toBeNull();
+      }
+    }
+    const navigation = await middleware(request("/devices", { cookie: revoked.cookie }), fetchEvent().event);
+    expect(new URL(navigation.headers.get("location") ?? "").searchParams.get("reason")).toBe("revoked");
+    expect(navigation.headers.get("set-cookie")).toMatch(/^session=;/);
+  });
+
   it("on a public page, a dead cookie is cleared and hidden from rendering", async () => {
     const response = await glue.sessionMiddleware({ isProtected })(
       request("/", { cookie: "garbage" }),
