@@ -132,7 +132,7 @@ describe("sessionMiddleware", () => {
   it("a prefetch neither clears a revoked cookie nor slides the session, so the real navigation still says why", async () => {
     const kit = glue.getSessionKit();
     const middleware = glue.sessionMiddleware({ isProtected });
-    const prefetchHeaders = [
+    const prefetchHeaders: Record<string, string>[] = [
       { "next-router-prefetch": "1", rsc: "1" },
       { "sec-purpose": "prefetch;prerender" },
       { purpose: "prefetch" },
