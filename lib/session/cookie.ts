@@ -16,7 +16,7 @@ import { z } from "zod";
 import type { SessionConfig } from "./config";
 import { sessionSchema } from "./record";
 import { sha256, toHex } from "./token";
-import type { Session, SessionCookie } from "./types";
+import type { EndedReason, Session, SessionCookie } from "./types";
 
 export type CookiePayload = { u: string; t: string; s?: Session; v?: number };
 
@@ -78,7 +78,11 @@ export async function unsealCookie(value: string, passwords: Passwords): Promise
 }
 
 /** The cookie to set. `maxAgeSeconds` comes from the same profile as the Redis TTL, so it cannot outlive it. */
-export function buildCookie(config: SessionConfig, value: string, maxAgeSeconds: number): SessionCookie {
+export function buildCookie(
+  config: Pick<SessionConfig, "cookieName" | "secureCookie">,
+  value: string,
+  maxAgeSeconds: number,
+): SessionCookie {
   return {
     name: config.cookieName,
     value,
@@ -91,4 +95,32 @@ export function buildCookie(config: SessionConfig, value: string, maxAgeSeconds:
       maxAge: Math.max(0, Math.floor(maxAgeSeconds)),
     },
   };
+}
+
+/**
+ * Why this browser's session ended, kept for the user after the session cookie itself is cleared.
+ * Whichever request first finds a session ended clears its cookie, and that is often not the one the user reads:
+ * a router prefetch (Next.js hides its prefetch headers from middleware), another tab, a background fetch. This
+ * small cookie carries the reason to the user's next protected navigation. It holds one word of an enum, no id.
+ */
+export function endedCookieName(config: Pick<SessionConfig, "cookieName">): string {
+  return `${config.cookieName}-ended`;
+}
+
+const ENDED_REASONS = ["expired", "revoked", "evicted", "password_changed"] as const satisfies EndedReason[];
+const endedReasonSchema = z.enum(ENDED_REASONS);
+
+/** The reason in an ended cookie's value; undefined for anything else (absent, forged, old). */
+export function parseEndedReason(value: string | undefined): EndedReason | undefined {
+  const parsed = endedReasonSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** The ended cookie for `reason`, or with `null` the one that deletes it. Same attributes as the session cookie. */
+export function buildEndedCookie(
+  config: Pick<SessionConfig, "cookieName" | "secureCookie" | "markerTtlSeconds">,
+  reason: EndedReason | null,
+): SessionCookie {
+  const cookie = buildCookie(config, reason ?? "", reason === null ? 0 : config.markerTtlSeconds);
+  return { ...cookie, name: endedCookieName(config) };
 }

@@ -13,11 +13,13 @@ export type { SessionKit, SessionKitOptions } from "./sessions";
 export { loadSessionConfig } from "./config";
 export type { SessionConfig, SessionConfigInput } from "./config";
 export { HANDOFF_HEADER } from "./handoff";
+export { parseEndedReason } from "./cookie";
 export { deviceFromParts, normalizeDevice } from "./device";
 export type {
   CreateSessionInput,
   CreateSessionResult,
   DeviceInfo,
+  EndedReason,
   HealthResult,
   ListSessionsResult,
   RevocationReason,

@@ -13,6 +13,7 @@ import { cookies, headers } from "next/headers";
 import { after, NextResponse, userAgent, type NextFetchEvent, type NextRequest } from "next/server";
 import { cache } from "react";
 import { deviceFromParts } from "./device";
+import { parseEndedReason } from "./cookie";
 import { HANDOFF_HEADER } from "./handoff";
 import { createSessionKit, type SessionKit } from "./sessions";
 import type { DeviceInfo, SessionCookie, SignedOutReason, ValidationResult } from "./types";
@@ -51,12 +52,26 @@ export function deviceFromHeaders(
   return deviceFromParts(requestHeaders, userAgent({ headers: requestHeaders }), { trustedIpHeader });
 }
 
+/** Sets the session cookie; a new session also drops the note of why the last one ended. */
 export async function setSessionCookie(cookie: SessionCookie): Promise<void> {
-  (await cookies()).set(cookie.name, cookie.value, cookie.options);
+  const store = await cookies();
+  store.set(cookie.name, cookie.value, cookie.options);
+  if (cookie.value === "") return;
+  const ended = getSessionKit().endedCookie(null);
+  if (store.has(ended.name)) store.set(ended.name, ended.value, ended.options);
 }
 
 export async function clearSessionCookie(): Promise<void> {
   await setSessionCookie(getSessionKit().clearedCookie());
+}
+
+/**
+ * Why a browser without a session cookie was signed out, when a request that already cleared the cookie (a
+ * prefetch, another tab) left the reason behind; "missing" otherwise.
+ */
+export async function readSignedOutReason(): Promise<SignedOutReason> {
+  const store = await cookies();
+  return parseEndedReason(store.get(getSessionKit().endedCookie(null).name)?.value) ?? "missing";
 }
 
 export async function readSessionCookie(): Promise<string | undefined> {
@@ -73,7 +88,7 @@ export async function readSessionCookie(): Promise<string | undefined> {
 export const getCurrentSession: () => Promise<ValidationResult> = cache(
   async (): Promise<ValidationResult> => {
     const cookieValue = await readSessionCookie();
-    if (cookieValue === undefined) return { ok: false, reason: "missing" };
+    if (cookieValue === undefined) return { ok: false, reason: await readSignedOutReason() };
     const kit = getSessionKit();
     const handedOff = await kit.verifyHandoff((await headers()).get(HANDOFF_HEADER), cookieValue);
     if (handedOff !== null) return { ok: true, session: handedOff, touchDue: false };
@@ -110,18 +125,6 @@ function loginRedirect(request: NextRequest, loginPath: string, reason: SignedOu
 }
 
 /**
- * A speculative request: the App Router's link prefetch (`next-router-prefetch`) or a browser prefetch
- * (`Sec-Purpose`/`Purpose: prefetch`). The user has not navigated, so it must change nothing: it neither slides
- * the session nor clears a dead cookie (clearing it would turn the "revoked" the user should read on their real
- * navigation into a bare "missing").
- */
-function isPrefetch(request: NextRequest): boolean {
-  if (request.headers.has("next-router-prefetch")) return true;
-  const purpose = request.headers.get("sec-purpose") ?? request.headers.get("purpose") ?? "";
-  return purpose.toLowerCase().includes("prefetch");
-}
-
-/**
  * Middleware that validates the session cookie on every request carrying one (one Redis GET), hands the verified
  * session to rendering in a signed header, and protects the paths `isProtected` matches.
  */
@@ -137,7 +140,10 @@ export function sessionMiddleware(options: {
     const cookieValue = request.cookies.get(name)?.value;
 
     if (cookieValue === undefined || cookieValue === "") {
-      if (isProtected) return loginRedirect(request, loginPath, "missing");
+      if (isProtected) {
+        const ended = parseEndedReason(request.cookies.get(kit.endedCookie(null).name)?.value);
+        return loginRedirect(request, loginPath, ended ?? "missing");
+      }
       // Overriding request headers makes Next copy every header through the response: only when needed.
       if (!request.headers.has(HANDOFF_HEADER)) return NextResponse.next();
     }
@@ -160,8 +166,7 @@ export function sessionMiddleware(options: {
       if (result.cookie !== undefined) {
         response.cookies.set(result.cookie.name, result.cookie.value, result.cookie.options);
       }
-      if (result.touchDue && !isPrefetch(request))
-        event.waitUntil(kit.touchSession(cookieValue).then(() => undefined));
+      if (result.touchDue) event.waitUntil(kit.touchSession(cookieValue).then(() => undefined));
       return response;
     }
 
@@ -180,7 +185,7 @@ export function sessionMiddleware(options: {
       return NextResponse.next({ request: { headers: forwarded } });
     }
 
-    // Signed out: clear the cookie (not on a prefetch), and hide it from rendering so pages do not re-check it.
+    // Signed out: clear the cookie, and hide it from rendering so pages do not re-check it.
     let response: NextResponse;
     if (isProtected) {
       response = loginRedirect(request, loginPath, result.reason);
@@ -188,9 +193,13 @@ export function sessionMiddleware(options: {
       forwarded.set("cookie", rewriteCookieHeader(forwarded.get("cookie"), name, undefined));
       response = NextResponse.next({ request: { headers: forwarded } });
     }
-    if (isPrefetch(request)) return response;
     const cleared = kit.clearedCookie();
     response.cookies.set(cleared.name, cleared.value, cleared.options);
+    // This request may be a prefetch or another tab: keep the reason for the navigation the user will see.
+    if (result.reason !== "missing" && result.reason !== "malformed") {
+      const ended = kit.endedCookie(result.reason);
+      response.cookies.set(ended.name, ended.value, ended.options);
+    }
     return response;
   };
 }

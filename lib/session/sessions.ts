@@ -20,6 +20,7 @@ import {
 } from "./config";
 import {
   buildCookie,
+  buildEndedCookie,
   buildPasswords,
   sealCookie,
   unsealCookie,
@@ -58,6 +59,7 @@ import type {
   CreateSessionInput,
   CreateSessionResult,
   DeviceInfo,
+  EndedReason,
   HealthResult,
   ListSessionsResult,
   RevokeManyResult,
@@ -108,6 +110,11 @@ export interface SessionKit {
   revokeUserSessions(userId: string, reason?: "revoked" | "password_changed"): Promise<RevokeManyResult>;
   revokeCurrentSession(cookieValue: string): Promise<{ ok: true } | { ok: false; reason: "unavailable" }>;
   clearedCookie(): SessionCookie;
+  /**
+   * The cookie that keeps why this browser's session ended after its session cookie is cleared (cookie.ts), or
+   * with `null` the one that deletes it. Lives `markerTtlSeconds`; read it back with `parseEndedReason`.
+   */
+  endedCookie(reason: EndedReason | null): SessionCookie;
   checkHealth(): Promise<HealthResult>;
   /** Signs the middleware → render hand-off header for a session validated with this exact cookie value. */
   signHandoff(session: Session, cookieValue: string): Promise<string>;
@@ -471,6 +478,10 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
 
     clearedCookie() {
       return buildCookie(config, "", 0);
+    },
+
+    endedCookie(reason) {
+      return buildEndedCookie(config, reason);
     },
 
     async checkHealth() {

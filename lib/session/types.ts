@@ -45,6 +45,9 @@ export type Session = {
 export type SignedOutReason =
   "missing" | "malformed" | "expired" | "revoked" | "evicted" | "password_changed";
 
+/** A reason a session ended that the user should be told (not "missing" or "malformed"). */
+export type EndedReason = Exclude<SignedOutReason, "missing" | "malformed">;
+
 /** A reason stored in a revocation marker (what the signed-out device learns on its next request). */
 export type RevocationReason = "revoked" | "evicted" | "password_changed";
 

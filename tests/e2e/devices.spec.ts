@@ -3,6 +3,7 @@ import type { Page } from "@playwright/test";
 import {
   expect,
   expectSignedOut,
+  fillLogin,
   newDevice,
   sessionCookie,
   signUp,
@@ -115,7 +116,7 @@ test.describe("active devices", () => {
     await expect(c.page.getByRole("heading", { name: "Account" })).toBeVisible();
   });
 
-  test("signing out everywhere ends every session, this one included", async ({ openDevice }) => {
+  test("signing out everywhere ends every session, this one included", async ({ openDevice, account }) => {
     const a = await openDevice(USER_AGENTS.desktopChrome);
     const b = await openDevice(USER_AGENTS.windowsEdge);
 
@@ -125,8 +126,19 @@ test.describe("active devices", () => {
     await expect(a.page.getByRole("status")).toHaveText("You signed out of every device.");
     await expect(sessionCookie(a.context), "this browser's cookie is cleared").rejects.toThrow();
 
+    // A background request (a router prefetch, another tab) is first to find B's session ended and clears
+    // its cookie; B's own navigation must still be told why.
+    const background = await b.page.evaluate(async () => (await fetch("/account")).url);
+    expect(background).toContain("reason=revoked");
+    await expect(sessionCookie(b.context), "the background request cleared B's cookie").rejects.toThrow();
     await b.page.goto("/devices");
     await expectSignedOut(b.page, "You were signed out from another device");
+
+    // Signing in again drops the note.
+    await fillLogin(b.page, account);
+    await expect(b.page).toHaveURL(/\/devices$/);
+    const names = (await b.context.cookies()).map((cookie) => cookie.name);
+    expect(names.filter((name) => name.endsWith("-ended"))).toEqual([]);
   });
 
   test("with a cap of 3, a fourth sign-in evicts the oldest device, which is told why", async ({

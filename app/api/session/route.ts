@@ -5,7 +5,12 @@
  * POST and DELETE accept same-origin requests only.
  */
 import { idleDeadline } from "@/lib/ops/deadline";
-import { clearSessionCookie, getSessionKit, readSessionCookie } from "@/lib/session/next";
+import {
+  clearSessionCookie,
+  getSessionKit,
+  readSessionCookie,
+  readSignedOutReason,
+} from "@/lib/session/next";
 
 export const dynamic = "force-dynamic";
 
@@ -25,6 +30,9 @@ function sameOrigin(request: Request): boolean {
 async function current(): Promise<Response> {
   const kit = getSessionKit();
   const cookie = await readSessionCookie();
+  if (cookie === undefined) {
+    return Response.json({ reason: await readSignedOutReason() }, { status: 401, headers: NO_STORE });
+  }
   const result = await kit.validateSessionToken(cookie);
   if (!result.ok) {
     if (result.reason === "unavailable")
