@@ -58,7 +58,7 @@ export async function setSessionCookie(cookie: SessionCookie): Promise<void> {
   store.set(cookie.name, cookie.value, cookie.options);
   if (cookie.value === "") return;
   const ended = getSessionKit().endedCookie(null);
-  if (store.has(ended.name)) store.set(ended.name, ended.value, ended.options);
+  if (store.get(ended.name) !== undefined) store.set(ended.name, ended.value, ended.options);
 }
 
 export async function clearSessionCookie(): Promise<void> {

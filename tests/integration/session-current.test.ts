@@ -69,6 +69,16 @@ describe("getCurrentSession", () => {
     expect(fetches).toEqual([]);
   });
 
+  it("without a cookie but with the note an earlier request left, reports why; a new session drops the note", async () => {
+    request.cookies.set("session-ended", "evicted");
+    countFetches();
+    expect(await glue.getCurrentSession()).toEqual({ ok: false, reason: "evicted" });
+    expect(fetches).toEqual([]);
+
+    await signedInRequest("current-5");
+    expect(request.cookies.get("session-ended"), "deleted (empty, Max-Age 0)").toBe("");
+  });
+
   it("trusts middleware's signed hand-off for this cookie: zero Redis commands during render", async () => {
     const { cookie, id } = await signedInRequest("current-1");
     const kit = glue.getSessionKit();
