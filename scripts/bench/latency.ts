@@ -45,7 +45,7 @@ export async function measureLatency(stack: Stack, compare: boolean): Promise<La
   const variants: Variant[] = [
     { name: "bare GET (same client, same key)", run: () => redis.get(sessionKey) },
     {
-      name: "validateSessionToken (unseal + SHA-256 + GET + decode)",
+      name: "validateSessionToken (opened-cookie cache + GET + decode)",
       run: async () => {
         const result = await kit.validateSessionToken(cookieValue);
         if (!result.ok) throw new Error(`bench: validation failed (${result.reason})`);
