@@ -48,13 +48,6 @@ export type StoredValue =
 
 const HEADER = /^(\d{1,15}):(\d{1,15}):(\d{1,15}):([01]):([A-Za-z0-9_-]{1,64}):(.*)$/s;
 
-const bodySchema = z.object({
-  userId: sessionSchema.shape.userId,
-  createdAt: epochMs,
-  device: deviceSchema,
-  label: text.optional(),
-});
-
 export function encodeSession(session: Session): string {
   const { expiresAt, absoluteExpiresAt, lastActiveAt, remember, id, userId, createdAt, device, label } =
     session;
@@ -79,15 +72,19 @@ export function decodeStoredValue(value: unknown): StoredValue {
   } catch {
     return { kind: "invalid" };
   }
-  const parsed = bodySchema.safeParse(json);
-  if (!parsed.success) return { kind: "invalid" };
+  if (typeof json !== "object" || json === null || Array.isArray(json)) return { kind: "invalid" };
+  // One zod pass over the whole session (the body's own fields are checked by sessionSchema; extra keys dropped).
+  const { userId, createdAt, device, label } = json as Record<string, unknown>;
   const session = sessionSchema.safeParse({
     id,
-    ...parsed.data,
+    userId,
+    createdAt,
     lastActiveAt: Number(lastActiveAt),
     expiresAt: Number(expiresAt),
     absoluteExpiresAt: Number(absoluteExpiresAt),
     remember: remember === "1",
+    device,
+    ...(label === undefined ? {} : { label }),
   });
   return session.success ? { kind: "session", session: session.data } : { kind: "invalid" };
 }
