@@ -11,7 +11,7 @@ import { createSessionKit } from "../../lib/session/index";
 import { userKeys } from "../../lib/session/keys";
 import { hashSessionToken } from "../../lib/session/token";
 import { unsealCookie, buildPasswords } from "../../lib/session/cookie";
-import type { Stack } from "../stack";
+import { startRestProcess } from "./rest-process";
 import { summarize, type Summary } from "./stats";
 
 export type LatencyRow = { name: string; summary: Summary; ratioP50: number; ratioMean: number };
@@ -20,10 +20,19 @@ const ROUNDS = Number(process.env.BENCH_LATENCY_ROUNDS ?? 1500);
 const WARMUP = 200;
 const DEVICE = { userAgent: "bench", browser: "bench", os: "bench", deviceType: "desktop" } as const;
 
-export async function measureLatency(stack: Stack, compare: boolean): Promise<LatencyRow[]> {
+export async function measureLatency(redisUrl: string, compare: boolean): Promise<LatencyRow[]> {
+  const rest = await startRestProcess(redisUrl);
+  try {
+    return await measureThrough(rest.url, rest.token, compare);
+  } finally {
+    await rest.stop();
+  }
+}
+
+async function measureThrough(restUrl: string, restToken: string, compare: boolean): Promise<LatencyRow[]> {
   const redis = new Redis({
-    url: stack.restUrl,
-    token: stack.restToken,
+    url: restUrl,
+    token: restToken,
     enableTelemetry: false,
     enableAutoPipelining: false,
     retry: { retries: 1, backoff: () => 50 },

@@ -1,0 +1,51 @@
+/**
+ * The local REST server in a process of its own (`scripts/rest-server.ts`), in front of the bench's redis-server.
+ * The latency comparison uses it so that the client's timings do not include the server's own work on the same
+ * event loop: a hosted Upstash is never inside the app's process either.
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { REPO_ROOT, exitCode } from "../lib-next";
+import { freePort } from "../stack";
+
+export type RestProcess = { url: string; token: string; stop(): Promise<void> };
+
+export async function startRestProcess(redisUrl: string): Promise<RestProcess> {
+  const port = await freePort();
+  const token = randomBytes(24).toString("base64url");
+  const child = spawn(
+    join(REPO_ROOT, "node_modules", ".bin", "tsx"),
+    ["scripts/rest-server.ts", "--port", String(port), "--token", token, "--redis-url", redisUrl],
+    { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null) return;
+    child.kill("SIGTERM");
+    await exitCode(child);
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let seen = "";
+      const timer = setTimeout(
+        () => reject(new Error("bench: the REST server process did not start in 30 s")),
+        30_000,
+      );
+      child.stdout?.on("data", (chunk: Buffer) => {
+        seen += chunk.toString("utf8");
+        if (seen.includes("listening on")) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`bench: the REST server process exited with code ${code}`));
+      });
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url: `http://127.0.0.1:${port}`, token, stop };
+}
