@@ -90,9 +90,11 @@ function findingsFor(results: Omit<Results, "findings">): string[] {
       `signed-in header), /login ${relative(3)} (a public form page: rendering weight without a session), /account ` +
       `${relative(1)} (Redis: ${sent("protected page, full load")}; plus its form). CPU per request (next start + ` +
       `autocannon and REST server + redis-server): / signed out ${cpu(0)}, / signed in ${cpu(2)}, /account ` +
-      `${cpu(1)}. The signed-in cost is mostly inside the Next process (Edge middleware sandbox: unseal, SHA-256, ` +
-      "the REST fetch, signing the hand-off; rendering: verifying it); the REST server's share is what a hosted " +
-      "Upstash would take off this machine.",
+      `${cpu(1)}. The signed-in cost is mostly inside the Next process, spread thin: in the Edge middleware sandbox ` +
+      "the REST fetch (Next's sandbox fetch wrapper and its bundled undici), the record's zod decode and the " +
+      "hand-off's Web Crypto HMAC (a repeat cookie is not unsealed or hashed again); in rendering the HMAC " +
+      "verify, the signed-in header and more garbage to collect. The REST server's share is what a hosted Upstash " +
+      "would take off this machine.",
   );
   return findings;
 }
