@@ -1,12 +1,12 @@
 /**
  * CPU time per component during a load round, to attribute throughput differences: the `next start` process tree
- * (middleware + rendering), this process (autocannon + the in-process REST server) and redis-server (INFO cpu).
+ * (middleware + rendering), this process (autocannon), the REST server's process tree and redis-server (INFO cpu).
  * Linux /proc for the process tree; NaN elsewhere.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import Redis from "ioredis";
 
-export type CpuSample = { nextMs: number; benchMs: number; redisMs: number };
+export type CpuSample = { nextMs: number; benchMs: number; restMs: number; redisMs: number };
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
@@ -51,7 +51,10 @@ export function processTreeCpuMs(rootPid: number): number {
 
 export type CpuMeter = { sample(): Promise<CpuSample>; close(): Promise<void> };
 
-export async function connectCpuMeter(nextPid: number, redisUrl: string): Promise<CpuMeter> {
+export async function connectCpuMeter(
+  pids: { next: number; rest: number },
+  redisUrl: string,
+): Promise<CpuMeter> {
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
   return {
@@ -60,8 +63,9 @@ export async function connectCpuMeter(nextPid: number, redisUrl: string): Promis
       const seconds = (field: string): number => Number(new RegExp(`${field}:([\\d.]+)`).exec(info)?.[1]);
       const usage = process.cpuUsage();
       return {
-        nextMs: processTreeCpuMs(nextPid),
+        nextMs: processTreeCpuMs(pids.next),
         benchMs: (usage.user + usage.system) / 1000,
+        restMs: processTreeCpuMs(pids.rest),
         redisMs: (seconds("used_cpu_user") + seconds("used_cpu_sys")) * 1000,
       };
     },

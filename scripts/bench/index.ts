@@ -17,6 +17,7 @@ import { measureCryptoCost } from "./crypto-cost";
 import { measureLatency, type LatencyRow } from "./latency";
 import { describeMachine, formatLoad } from "./machine";
 import { BENCH_DIST_DIR, buildApp, startApp } from "./next-app";
+import { startRestProcess } from "./rest-process";
 import { renderMarkdown, throughputRatio, type Results } from "./report";
 import { ms, ratio } from "./stats";
 import { measureThroughput } from "./throughput";
@@ -78,8 +79,8 @@ function findingsFor(results: Omit<Results, "findings">): string[] {
   const cpu = (index: number): string => {
     const row = rows[index];
     if (row === undefined) return "n/a";
-    const { next, bench, redis } = row.cpuPerRequest;
-    return `${next.toFixed(1)} + ${bench.toFixed(1)} + ${redis.toFixed(2)} ms`;
+    const { next, bench, rest, redis } = row.cpuPerRequest;
+    return `${next.toFixed(1)} + ${bench.toFixed(1)} + ${rest.toFixed(1)} + ${redis.toFixed(2)} ms`;
   };
   // Round trips per page as counted above, so the explanation follows the measurement.
   const sent = (prefix: string): string =>
@@ -89,7 +90,7 @@ function findingsFor(results: Omit<Results, "findings">): string[] {
       `Relative to / signed out: / signed in ${relative(2)} (Redis: ${sent("public page with a session")}; plus the ` +
       `signed-in header), /login ${relative(3)} (a public form page: rendering weight without a session), /account ` +
       `${relative(1)} (Redis: ${sent("protected page, full load")}; plus its form). CPU per request (next start + ` +
-      `autocannon and REST server + redis-server): / signed out ${cpu(0)}, / signed in ${cpu(2)}, /account ` +
+      `autocannon + REST server + redis-server): / signed out ${cpu(0)}, / signed in ${cpu(2)}, /account ` +
       `${cpu(1)}. The signed-in cost is mostly inside the Next process, spread thin: in the Edge middleware sandbox ` +
       "the REST fetch (Next's sandbox fetch wrapper and its bundled undici), the record's zod decode and the " +
       "hand-off's Web Crypto HMAC (a repeat cookie is not unsealed or hashed again); in rendering the HMAC " +
@@ -109,15 +110,19 @@ async function main(): Promise<void> {
   }
   process.stderr.write(`bench: redis ${stack.redisUrl}, REST ${stack.restUrl}\n`);
   let stopApp = async (): Promise<void> => {};
+  let stopRest = async (): Promise<void> => {};
   try {
     process.stderr.write("bench: CPU costs (iron, scrypt)\n");
     const costs = await measureCryptoCost();
     process.stderr.write("bench: validateSessionToken vs GET\n");
     const latency = await measureLatency(stack.redisUrl, compare);
     process.stderr.write(`bench: next build into ${BENCH_DIST_DIR}\n`);
-    await buildApp(stack);
+    // The app reaches Redis through a REST server in its own process (rest-process.ts), not the bench's.
+    const rest = await startRestProcess(stack.redisUrl);
+    stopRest = rest.stop;
+    await buildApp(rest);
     const bundle = middlewareBundleSize(BENCH_DIST_DIR);
-    const app = await startApp(stack);
+    const app = await startApp(rest);
     stopApp = app.stop;
     const browser = await launchBrowser();
     let ops: OpRow[];
@@ -139,7 +144,7 @@ async function main(): Promise<void> {
       await browser.close();
     }
     process.stderr.write("bench: throughput (autocannon)\n");
-    const cpu = await connectCpuMeter(app.pid, stack.redisUrl);
+    const cpu = await connectCpuMeter({ next: app.pid, rest: rest.pid }, stack.redisUrl);
     let throughput: Awaited<ReturnType<typeof measureThroughput>>;
     try {
       throughput = await measureThroughput(app.url, cookie, cpu);
@@ -167,6 +172,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await stopApp();
+    await stopRest();
     await stack.stop();
   }
 }

@@ -3,7 +3,7 @@
  * against the bench's stack. BENCH_SKIP_BUILD=1 reuses the last build.
  */
 import type { ChildProcess } from "node:child_process";
-import { freePort, type Stack } from "../stack";
+import { freePort } from "../stack";
 import { exitCode, spawnNext } from "../lib-next";
 import { sleep } from "./stats";
 
@@ -12,20 +12,23 @@ export const BENCH_SESSION_SECRET = "bench-session-secret-0123456789-abcdefghijk
 
 export type App = { url: string; pid: number; stop(): Promise<void> };
 
-export function appEnv(stack: Stack): NodeJS.ProcessEnv {
+/** Where the app reaches Redis: a local REST server's URL and token. */
+export type RestEndpoint = { url: string; token: string };
+
+export function appEnv(rest: RestEndpoint): NodeJS.ProcessEnv {
   return {
     ...process.env,
     NODE_ENV: "production",
     NEXT_DIST_DIR: BENCH_DIST_DIR,
-    UPSTASH_REDIS_REST_URL: stack.restUrl,
-    UPSTASH_REDIS_REST_TOKEN: stack.restToken,
+    UPSTASH_REDIS_REST_URL: rest.url,
+    UPSTASH_REDIS_REST_TOKEN: rest.token,
     SESSION_SECRET: BENCH_SESSION_SECRET,
   };
 }
 
-export async function buildApp(stack: Stack): Promise<void> {
+export async function buildApp(rest: RestEndpoint): Promise<void> {
   if (process.env.BENCH_SKIP_BUILD === "1") return;
-  const code = await exitCode(spawnNext(["build"], appEnv(stack)));
+  const code = await exitCode(spawnNext(["build"], appEnv(rest)));
   if (code !== 0) throw new Error(`bench: next build failed with exit code ${code}`);
 }
 
@@ -44,9 +47,9 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number):
   throw new Error(`bench: ${url} did not answer within ${timeoutMs} ms`);
 }
 
-export async function startApp(stack: Stack): Promise<App> {
+export async function startApp(rest: RestEndpoint): Promise<App> {
   const port = await freePort();
-  const child = spawnNext(["start", "--port", String(port), "--hostname", "127.0.0.1"], appEnv(stack));
+  const child = spawnNext(["start", "--port", String(port), "--hostname", "127.0.0.1"], appEnv(rest));
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/login`, child, 60_000);
   return {

@@ -1,7 +1,7 @@
 /**
  * The local REST server in a process of its own (`scripts/rest-server.ts`), in front of the bench's redis-server.
- * The latency comparison uses it so that the client's timings do not include the server's own work on the same
- * event loop: a hosted Upstash is never inside the app's process either.
+ * The latency comparison and the app under load use it, so that neither the client's timings nor autocannon share
+ * an event loop with the server's work: a hosted Upstash is never inside the app's or the load generator's process.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { REPO_ROOT, exitCode } from "../lib-next";
 import { freePort } from "../stack";
 
-export type RestProcess = { url: string; token: string; stop(): Promise<void> };
+export type RestProcess = { url: string; token: string; pid: number; stop(): Promise<void> };
 
 export async function startRestProcess(redisUrl: string): Promise<RestProcess> {
   const port = await freePort();
@@ -47,5 +47,5 @@ export async function startRestProcess(redisUrl: string): Promise<RestProcess> {
     await stop();
     throw error;
   }
-  return { url: `http://127.0.0.1:${port}`, token, stop };
+  return { url: `http://127.0.0.1:${port}`, token, pid: child.pid ?? -1, stop };
 }

@@ -14,8 +14,8 @@ export type ThroughputRow = {
   non2xx: number;
   p50: number;
   p99: number;
-  /** CPU ms per request: the next start process tree, this process (autocannon + REST server), redis-server. */
-  cpuPerRequest: { next: number; bench: number; redis: number };
+  /** CPU ms per request: the next start process tree, this process (autocannon), the REST server, redis-server. */
+  cpuPerRequest: { next: number; bench: number; rest: number; redis: number };
 };
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
@@ -47,7 +47,7 @@ export async function measureThroughput(
     non2xx: 0,
     p50: [] as number[],
     p99: [] as number[],
-    cpu: { next: 0, bench: 0, redis: 0 },
+    cpu: { next: 0, bench: 0, rest: 0, redis: 0 },
   }));
   for (let round = 0; round < ROUNDS; round += 1) {
     // Rotate the order every round so that drifting background load hits every page alike.
@@ -61,6 +61,7 @@ export async function measureThroughput(
       const after = await cpu.sample();
       total.cpu.next += after.nextMs - before.nextMs;
       total.cpu.bench += after.benchMs - before.benchMs;
+      total.cpu.rest += after.restMs - before.restMs;
       total.cpu.redis += after.redisMs - before.redisMs;
       total.requests += result.requests.total;
       total.seconds += result.duration;
@@ -83,6 +84,7 @@ export async function measureThroughput(
       cpuPerRequest: {
         next: total.cpu.next / total.requests,
         bench: total.cpu.bench / total.requests,
+        rest: total.cpu.rest / total.requests,
         redis: total.cpu.redis / total.requests,
       },
     })),
