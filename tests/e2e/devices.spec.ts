@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Page } from "@playwright/test";
 import {
@@ -33,10 +34,12 @@ test.describe("active devices", () => {
     await expect(otherDevices(b.page).getByText("Desktop", { exact: true })).toBeVisible();
     await expect(b.page.getByText("Last active").first()).toBeVisible();
     await b.page.setViewportSize({ width: 1000, height: 1000 });
-    await b.page.screenshot({
-      path: fileURLToPath(new URL("../../docs/devices.png", import.meta.url)),
-      fullPage: true,
-    });
+    // The README's screenshot: attached to every run, written into docs/ only when asked.
+    const screenshot = await b.page.screenshot({ fullPage: true });
+    await test.info().attach("devices.png", { body: screenshot, contentType: "image/png" });
+    if (process.env.E2E_UPDATE_SCREENSHOT === "1") {
+      writeFileSync(fileURLToPath(new URL("../../docs/devices.png", import.meta.url)), screenshot);
+    }
 
     const card = otherDevices(b.page);
     await card.getByRole("button", { name: "Sign out", exact: true }).click();
