@@ -19,7 +19,8 @@ export type Results = {
   latencyRounds: number;
   throughput: { rows: ThroughputRow[]; connections: number; roundSeconds: number; rounds: number };
   costs: CostRow[];
-  bundle: BundleSize;
+  /** null: no Edge middleware in the build (a Node `proxy.ts`). */
+  bundle: BundleSize | null;
   findings: string[];
 };
 
@@ -31,6 +32,21 @@ function table(header: string[], rows: string[][]): string {
 export function throughputRatio(results: Pick<Results, "throughput">): number {
   const [publicRow, protectedRow] = results.throughput.rows;
   return (protectedRow?.rps ?? Number.NaN) / (publicRow?.rps ?? Number.NaN);
+}
+
+function bundleLines(bundle: BundleSize | null): string[] {
+  if (bundle === null) {
+    return ["None in this build: the session check runs in a Node `proxy.ts` (docs/proxy.example.ts)."];
+  }
+  return [
+    `${(bundle.gzipBytes / 1024).toFixed(1)} KiB gzipped (${(bundle.rawBytes / 1024).toFixed(1)} KiB raw), ` +
+      `the ${bundle.files.length} files listed in \`server/middleware-manifest.json\` of the bench build.`,
+    bundle.shares.length === 0
+      ? ""
+      : "Largest contributors by share of original source (source maps; minified bytes differ): " +
+        bundle.shares.map((share) => `${share.name} ${share.percent.toFixed(0)} %`).join(", ") +
+        ".",
+  ];
 }
 
 export function renderMarkdown(results: Results): string {
@@ -152,13 +168,7 @@ export function renderMarkdown(results: Results): string {
     "",
     "## Edge middleware bundle",
     "",
-    `${(results.bundle.gzipBytes / 1024).toFixed(1)} KiB gzipped (${(results.bundle.rawBytes / 1024).toFixed(1)} KiB raw), ` +
-      `the ${results.bundle.files.length} files listed in \`server/middleware-manifest.json\` of the bench build.`,
-    results.bundle.shares.length === 0
-      ? ""
-      : "Largest contributors by share of original source (source maps; minified bytes differ): " +
-        results.bundle.shares.map((share) => `${share.name} ${share.percent.toFixed(0)} %`).join(", ") +
-        ".",
+    ...bundleLines(results.bundle),
     "",
     "## Summary and findings",
     "",
