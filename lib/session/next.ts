@@ -13,7 +13,7 @@ import { cookies, headers } from "next/headers";
 import { after, NextResponse, userAgent, type NextFetchEvent, type NextRequest } from "next/server";
 import { cache } from "react";
 import { deviceFromParts } from "./device";
-import { parseEndedReason } from "./cookie";
+import { endedCookieName, parseEndedReason } from "./cookie";
 import { HANDOFF_HEADER } from "./handoff";
 import { createSessionKit, type SessionKit } from "./sessions";
 import type { DeviceInfo, SessionCookie, SignedOutReason, ValidationResult } from "./types";
@@ -71,7 +71,7 @@ export async function clearSessionCookie(): Promise<void> {
  */
 export async function readSignedOutReason(): Promise<SignedOutReason> {
   const store = await cookies();
-  return parseEndedReason(store.get(getSessionKit().endedCookie(null).name)?.value) ?? "missing";
+  return parseEndedReason(store.get(endedCookieName(getSessionKit().config))?.value) ?? "missing";
 }
 
 export async function readSessionCookie(): Promise<string | undefined> {
@@ -141,7 +141,7 @@ export function sessionMiddleware(options: {
 
     if (cookieValue === undefined || cookieValue === "") {
       if (isProtected) {
-        const ended = parseEndedReason(request.cookies.get(kit.endedCookie(null).name)?.value);
+        const ended = parseEndedReason(request.cookies.get(endedCookieName(kit.config))?.value);
         return loginRedirect(request, loginPath, ended ?? "missing");
       }
       // Overriding request headers makes Next copy every header through the response: only when needed.
@@ -196,8 +196,9 @@ export function sessionMiddleware(options: {
     const cleared = kit.clearedCookie();
     response.cookies.set(cleared.name, cleared.value, cleared.options);
     // This request may be a prefetch or another tab: keep the reason for the navigation the user will see.
-    if (result.reason !== "missing" && result.reason !== "malformed") {
-      const ended = kit.endedCookie(result.reason);
+    const endedReason = parseEndedReason(result.reason);
+    if (endedReason !== undefined) {
+      const ended = kit.endedCookie(endedReason);
       response.cookies.set(ended.name, ended.value, ended.options);
     }
     return response;
