@@ -1,14 +1,6 @@
 import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
+import { handleSession } from "@/lib/auth/session-routes";
 import { HANDOFF_HEADER } from "@/lib/session";
-import { sessionMiddleware } from "@/lib/session/next";
-
-const PROTECTED_PREFIXES = ["/devices", "/account"] as const;
-
-function isProtected(pathname: string): boolean {
-  return PROTECTED_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`));
-}
-
-const handleSession = sessionMiddleware({ isProtected, loginPath: "/login" });
 
 // Next.js refuses cross-origin Server Action posts too, but with a 500; refusing here is earlier and clearer.
 function isCrossOriginPost(req: NextRequest): boolean {

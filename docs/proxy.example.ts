@@ -7,15 +7,7 @@
  * middleware.ts. tests/integration/proxy-node.test.ts runs this exact file in Node against real Redis.
  */
 import type { NextFetchEvent, NextRequest, NextResponse } from "next/server";
-import { sessionMiddleware } from "@/lib/session/next";
-
-const PROTECTED_PREFIXES = ["/devices", "/account"] as const;
-
-function isProtected(pathname: string): boolean {
-  return PROTECTED_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`));
-}
-
-const handleSession = sessionMiddleware({ isProtected, loginPath: "/login" });
+import { handleSession } from "@/lib/auth/session-routes";
 
 export function proxy(request: NextRequest, event: NextFetchEvent): Promise<NextResponse> {
   return handleSession(request, event);
@@ -23,6 +15,7 @@ export function proxy(request: NextRequest, event: NextFetchEvent): Promise<Next
 
 export const config = {
   matcher: [
-    "/((?!_next/static|_next/image|api/health|favicon.ico|robots.txt|.*\\.(?:png|jpg|jpeg|gif|svg|webp|ico|css|js|map|txt)$).*)",
+    // Same as middleware.ts: api/session validates by itself.
+    "/((?!_next/static|_next/image|api/health|api/session|favicon.ico|robots.txt|.*\\.(?:png|jpg|jpeg|gif|svg|webp|ico|css|js|map|txt)$).*)",
   ],
 };

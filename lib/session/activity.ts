@@ -28,7 +28,7 @@ export type ActivityType =
   | "password_change"
   | "password_changed";
 
-export const ACTIVITY_TYPES: readonly ActivityType[] = [
+export const ACTIVITY_TYPES = [
   "sign_in",
   "sign_in_new_device",
   "sign_in_refused",
@@ -38,7 +38,9 @@ export const ACTIVITY_TYPES: readonly ActivityType[] = [
   "evicted",
   "password_change",
   "password_changed",
-];
+] as const satisfies readonly ActivityType[];
+
+export const activityTypeSchema = z.enum(ACTIVITY_TYPES);
 
 export type ActivityEntry = {
   /** Epoch ms. */
@@ -95,7 +97,7 @@ export function decodeActivity(raw: string): ActivityEntry | null {
   const match = /^(\d{1,15})\|([a-z_]{1,32})\|([0-9a-f]*)\|(.*)$/s.exec(raw);
   if (match === null) return null;
   const [, at, type, , body] = match;
-  if (!ACTIVITY_TYPES.includes(type as ActivityType)) return null;
+  if (!activityTypeSchema.safeParse(type).success) return null;
   let json: unknown;
   try {
     json = JSON.parse(body ?? "");

@@ -2,47 +2,134 @@
  * Middleware → render hand-off: a signed request header carrying the session middleware just validated.
  *
  * What: middleware validates the cookie (one Redis GET) and forwards `x-session-handoff` to rendering, which then
- * needs no Redis call: a protected request costs ONE Redis command in total.
- * Data model: `<base64url(JSON {s: Session, e: expiry ms})>.<base64url HMAC(body + "\n" + cookie value)>`
- * HMAC-SHA-256 key = HMAC(secret, "lib/session:handoff:v2"), so the cookie-sealing secret is never used directly.
+ * needs no Redis call: a protected request costs ONE Redis command in total. For a page that also lists the
+ * user's sessions (the devices page), middleware can validate and list in one script and hand the listing over
+ * too (`preloadSessionList` in next.ts), so that page also costs one command.
+ * Data model: `<base64url(JSON {s: Session, e: expiry ms, l?: listing})>.<base64url HMAC(body + "\n" + cookie value)>`
+ * HMAC-SHA-256 key = HMAC(secret, "lib/session:handoff:v3"), so the cookie-sealing secret is never used directly.
+ * The listing stores each distinct device once (`d`) and refers to it by index: a user's sessions and activity
+ * entries mostly share a few devices, and the user agent string is most of a device's size.
+ * Size: a header with a listing is at most HANDOFF_MAX_LENGTH (12 KiB); a bigger listing is left out and the
+ * page lists by itself (one more round trip). Hosts that forward middleware's request headers over HTTP cap
+ * them (Vercel: 16 KB per header, 32 KB in all); `next start` copies them in memory.
  * Why it cannot be forged or replayed: a client cannot compute the HMAC; the glue strips any incoming copy;
  * `e` limits a captured header to a few seconds; the MAC covers the exact cookie of the request (signed.ts
  * `boundTo`), so it is useless with any other cookie. Anything that fails a check is ignored and the caller asks Redis itself.
- * Seam: header name and lifetime (`handoffTtlSeconds`) are the only knobs.
+ * Seam: header name, lifetime (`handoffTtlSeconds`) and HANDOFF_MAX_LENGTH are the only knobs.
  */
-import { sessionSchema } from "./record";
+import { activityTypeSchema, type ActivityEntry } from "./activity";
+import { deviceSchema, sessionSchema } from "./record";
 import { createSigner } from "./signed";
-import type { Session } from "./types";
+import type { DeviceInfo, Handoff, Session, SessionListing } from "./types";
 import { z } from "zod";
 
 export const HANDOFF_HEADER = "x-session-handoff";
 
-const payloadSchema = z.object({ s: sessionSchema, e: z.number().int() });
+/** Longest hand-off header signed or accepted (characters); a listing that would not fit is left out. */
+export const HANDOFF_MAX_LENGTH = 12 * 1024;
+
+const deviceRef = z.number().int().nonnegative();
+
+const listingSchema = z.object({
+  d: z.array(deviceSchema).max(2000),
+  s: z.array(sessionSchema.omit({ device: true }).extend({ d: deviceRef })).max(1000),
+  a: z
+    .array(
+      z.object({
+        at: z.number().int().nonnegative(),
+        t: activityTypeSchema,
+        d: deviceRef,
+        c: z.number().optional(),
+      }),
+    )
+    .max(1000),
+  n: z.number().int().nonnegative(),
+});
+
+const payloadSchema = z.object({ s: sessionSchema, e: z.number().int(), l: listingSchema.optional() });
+
+type WireListing = z.infer<typeof listingSchema>;
+
+/** The listing with every distinct device stored once. */
+function packListing(listing: SessionListing, activityLimit: number): WireListing {
+  const devices: DeviceInfo[] = [];
+  const seen = new Map<string, number>();
+  const ref = (device: DeviceInfo): number => {
+    const key = JSON.stringify(device);
+    let index = seen.get(key);
+    if (index === undefined) {
+      index = devices.push(device) - 1;
+      seen.set(key, index);
+    }
+    return index;
+  };
+  return {
+    d: devices,
+    s: listing.sessions.map(({ device, ...rest }) => ({ ...rest, d: ref(device) })),
+    a: (listing.activity ?? []).map((entry) => ({
+      at: entry.at,
+      t: entry.type,
+      d: ref(entry.device),
+      ...(entry.sessionCreatedAt === undefined ? {} : { c: entry.sessionCreatedAt }),
+    })),
+    n: activityLimit,
+  };
+}
+
+/** Null when a device index points nowhere or a session belongs to another user (never with a genuine MAC). */
+function unpackListing(wire: WireListing, userId: string): Handoff["listing"] | null {
+  const sessions: Session[] = [];
+  const activity: ActivityEntry[] = [];
+  for (const { d, ...rest } of wire.s) {
+    const device = wire.d[d];
+    if (device === undefined || rest.userId !== userId) return null;
+    sessions.push({ ...rest, device });
+  }
+  for (const { at, t, d, c } of wire.a) {
+    const device = wire.d[d];
+    if (device === undefined) return null;
+    activity.push(c === undefined ? { at, type: t, device } : { at, type: t, device, sessionCreatedAt: c });
+  }
+  return { sessions, activity, activityLimit: wire.n };
+}
 
 export type HandoffSigner = {
-  sign: (session: Session, cookieValue: string) => Promise<string>;
-  verify: (header: string | null | undefined, cookieValue: string | undefined) => Promise<Session | null>;
+  /** With `listing`, the header carries it too when it fits in HANDOFF_MAX_LENGTH. */
+  sign: (
+    session: Session,
+    cookieValue: string,
+    listing?: SessionListing & { activityLimit: number },
+  ) => Promise<string>;
+  verify: (header: string | null | undefined, cookieValue: string | undefined) => Promise<Handoff | null>;
 };
 
 export function createHandoffSigner(secret: string, ttlSeconds: number, now: () => number): HandoffSigner {
-  const signer = createSigner(secret, "lib/session:handoff:v2");
+  const signer = createSigner(secret, "lib/session:handoff:v3");
 
   return {
-    async sign(session, cookieValue) {
-      return signer.sign({ s: session, e: now() + ttlSeconds * 1000 }, cookieValue);
+    async sign(session, cookieValue, listing) {
+      const expiry = now() + ttlSeconds * 1000;
+      if (listing !== undefined) {
+        const l = packListing(listing, listing.activityLimit);
+        const header = await signer.sign({ s: session, e: expiry, l }, cookieValue);
+        if (header.length <= HANDOFF_MAX_LENGTH) return header;
+      }
+      return signer.sign({ s: session, e: expiry }, cookieValue);
     },
 
     async verify(header, cookieValue) {
       if (header === null || header === undefined || cookieValue === undefined) return null;
-      const json = await signer.open(header, 8192, cookieValue);
+      const json = await signer.open(header, HANDOFF_MAX_LENGTH, cookieValue);
       if (json === null) return null;
       const parsed = payloadSchema.safeParse(json);
       if (!parsed.success) return null;
-      const { s, e } = parsed.data;
+      const { s, e, l } = parsed.data;
       const current = now();
       if (e <= current || e > current + ttlSeconds * 1000) return null;
       if (s.expiresAt <= current || s.absoluteExpiresAt <= current) return null;
-      return s;
+      if (l === undefined) return { session: s };
+      const listing = unpackListing(l, s.userId);
+      return listing === null ? null : { session: s, listing };
     },
   };
 }

@@ -12,7 +12,7 @@ export { createSessionKit } from "./sessions";
 export type { SessionKit, SessionKitOptions } from "./sessions";
 export { loadSessionConfig } from "./config";
 export type { SessionConfig, SessionConfigInput } from "./config";
-export { HANDOFF_HEADER } from "./handoff";
+export { HANDOFF_HEADER, HANDOFF_MAX_LENGTH } from "./handoff";
 export { parseEndedReason } from "./cookie";
 export { deviceFromParts, normalizeDevice } from "./device";
 export type {
@@ -20,6 +20,7 @@ export type {
   CreateSessionResult,
   DeviceInfo,
   EndedReason,
+  Handoff,
   HealthResult,
   ListSessionsResult,
   RevocationReason,
@@ -27,9 +28,11 @@ export type {
   RevokeSessionResult,
   Session,
   SessionCookie,
+  SessionListing,
   SignedOutReason,
   TouchResult,
   ValidationResult,
+  ValidationWithListing,
 } from "./types";
 export { formatPrometheus } from "./metrics";
 export type { MetricsSnapshot, BucketCounts, EndReason } from "./metrics";

@@ -16,7 +16,15 @@ import { deviceFromParts } from "./device";
 import { endedCookieName, parseEndedReason } from "./cookie";
 import { HANDOFF_HEADER } from "./handoff";
 import { createSessionKit, type SessionKit } from "./sessions";
-import type { DeviceInfo, SessionCookie, SignedOutReason, ValidationResult } from "./types";
+import type {
+  DeviceInfo,
+  Handoff,
+  ListSessionsResult,
+  SessionCookie,
+  SessionListing,
+  SignedOutReason,
+  ValidationResult,
+} from "./types";
 
 let singleton: SessionKit | undefined;
 
@@ -81,6 +89,11 @@ export async function readSessionCookie(): Promise<string | undefined> {
   return value === "" ? undefined : value;
 }
 
+/** Middleware's hand-off for this request's exact cookie, verified once per render (React `cache`). */
+const readHandoff = cache(async (cookieValue: string): Promise<Handoff | null> =>
+  getSessionKit().verifyHandoff((await headers()).get(HANDOFF_HEADER), cookieValue),
+);
+
 /**
  * The current request's session, once per render (React `cache`). Uses middleware's signed hand-off when it
  * verifies for this exact cookie; otherwise validates via Redis and schedules the touch with `after()` when due.
@@ -90,8 +103,8 @@ export const getCurrentSession: () => Promise<ValidationResult> = cache(
     const cookieValue = await readSessionCookie();
     if (cookieValue === undefined) return { ok: false, reason: await readSignedOutReason() };
     const kit = getSessionKit();
-    const handedOff = await kit.verifyHandoff((await headers()).get(HANDOFF_HEADER), cookieValue);
-    if (handedOff !== null) return { ok: true, session: handedOff, touchDue: false };
+    const handedOff = await readHandoff(cookieValue);
+    if (handedOff !== null) return { ok: true, session: handedOff.session, touchDue: false };
     const result = await kit.validateSessionToken(cookieValue);
     if (result.ok && result.touchDue) {
       after(async () => {
@@ -101,6 +114,26 @@ export const getCurrentSession: () => Promise<ValidationResult> = cache(
     return result;
   },
 );
+
+/**
+ * `userId`'s sessions (and, with `activityLimit`, newest activity) for a page: taken from middleware's hand-off
+ * when middleware preloaded them for this request (`preloadSessionList`, at least this activity limit), so the
+ * page costs no Redis call; otherwise one list script.
+ */
+export async function listCurrentUserSessions(
+  userId: string,
+  options: { activityLimit?: number } = {},
+): Promise<ListSessionsResult> {
+  const cookieValue = await readSessionCookie();
+  const handedOff = cookieValue === undefined ? null : await readHandoff(cookieValue);
+  const listing = handedOff?.session.userId === userId ? handedOff.listing : undefined;
+  const limit = options.activityLimit;
+  if (listing !== undefined && (limit === undefined || listing.activityLimit >= limit)) {
+    if (limit === undefined) return { ok: true, sessions: listing.sessions };
+    return { ok: true, sessions: listing.sessions, activity: (listing.activity ?? []).slice(0, limit) };
+  }
+  return getSessionKit().listUserSessions(userId, options);
+}
 
 /** Replaces (or removes, with `value` undefined) one cookie in a Cookie request header. */
 function rewriteCookieHeader(header: string | null, name: string, value: string | undefined): string {
@@ -127,12 +160,18 @@ function loginRedirect(request: NextRequest, loginPath: string, reason: SignedOu
 /**
  * Middleware that validates the session cookie on every request carrying one (one Redis GET), hands the verified
  * session to rendering in a signed header, and protects the paths `isProtected` matches.
+ * `preloadSessionList`: for GET requests to the paths it matches, validate and list the user's sessions (and
+ * `activityLimit` activity entries) in one script instead of the GET, and hand the listing over too; the page
+ * reads it with `listCurrentUserSessions()`. Not for POSTs: a Server Action changes the list before the page
+ * re-renders, so that render lists afresh.
  */
 export function sessionMiddleware(options: {
   isProtected: (pathname: string) => boolean;
   loginPath?: string;
+  preloadSessionList?: { paths: (pathname: string) => boolean; activityLimit?: number };
 }): (request: NextRequest, event: NextFetchEvent) => Promise<NextResponse> {
   const loginPath = options.loginPath ?? "/login";
+  const preload = options.preloadSessionList;
   return async (request, event) => {
     const kit = getSessionKit();
     const name = kit.config.cookieName;
@@ -154,14 +193,23 @@ export function sessionMiddleware(options: {
       return NextResponse.next({ request: { headers: forwarded } });
     }
 
-    const result = await kit.validateSessionToken(cookieValue);
+    const listed =
+      preload !== undefined &&
+      (request.method === "GET" || request.method === "HEAD") &&
+      preload.paths(request.nextUrl.pathname);
+    const activityLimit = preload?.activityLimit;
+    const result: ValidationResult & { listing?: SessionListing } = listed
+      ? await kit.validateAndListSessions(cookieValue, { activityLimit })
+      : await kit.validateSessionToken(cookieValue);
     if (result.ok) {
       // With the revalidate window on, rendering sees the re-sealed cookie: bind the hand-off to that value.
       const boundValue = result.cookie?.value ?? cookieValue;
       if (result.cookie !== undefined) {
         forwarded.set("cookie", rewriteCookieHeader(forwarded.get("cookie"), name, boundValue));
       }
-      forwarded.set(HANDOFF_HEADER, await kit.signHandoff(result.session, boundValue));
+      const listing =
+        result.listing === undefined ? undefined : { ...result.listing, activityLimit: activityLimit ?? 0 };
+      forwarded.set(HANDOFF_HEADER, await kit.signHandoff(result.session, boundValue, listing));
       const response = NextResponse.next({ request: { headers: forwarded } });
       if (result.cookie !== undefined) {
         response.cookies.set(result.cookie.name, result.cookie.value, result.cookie.options);

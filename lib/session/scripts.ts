@@ -290,24 +290,48 @@ expireIndex(idx, sp, alive)
 return {1, table.concat(ENDED, ' '), #alive}
 `;
 
+/** Lua: the user's live records and newest activity, newline-joined (shared by the two list scripts). */
+const LISTING = `
+local function listing(idx, sp, now, logKey, count)
+  local alive = prune(idx, sp, now)
+  expireIndex(idx, sp, alive)
+  local out = {}
+  for _, m in ipairs(alive) do out[#out + 1] = m.raw end
+  -- Newline-joined strings (records and log entries never contain a newline): some in-memory test engines
+  -- cannot return a table built in a loop.
+  local activity = ''
+  if logKey and count > 0 then
+    activity = table.concat(redis.call('LRANGE', logKey, 0, count - 1), '\\n')
+  end
+  return table.concat(out, '\\n'), activity
+end
+`;
+
 /**
  * KEYS: [index, (activity log)]
  * ARGV: [sessionPrefix, now, (activity entries wanted)]
  * Returns {live session records, newest activity entries}, each newline-joined (pruning the index on the way),
  * so the devices page reads both in one round trip.
  */
-export const LIST_SCRIPT = `${PRELUDE}
-local idx, sp = KEYS[1], ARGV[1]
-local alive = prune(idx, sp, tonumber(ARGV[2]))
-expireIndex(idx, sp, alive)
-local out = {}
-for _, m in ipairs(alive) do out[#out + 1] = m.raw end
--- Newline-joined strings (records and log entries never contain a newline): some in-memory test engines
--- cannot return a table built in a loop.
-local activity = ''
-local count = tonumber(ARGV[3] or '0')
-if KEYS[2] and count > 0 then
-  activity = table.concat(redis.call('LRANGE', KEYS[2], 0, count - 1), '\\n')
-end
-return {table.concat(out, '\\n'), activity}
+export const LIST_SCRIPT = `${PRELUDE}${LISTING}
+local records, activity = listing(KEYS[1], ARGV[1], tonumber(ARGV[2]), KEYS[2], tonumber(ARGV[3] or '0'))
+return {records, activity}
+`;
+
+/**
+ * KEYS: [session key of the cookie, index, activity log]
+ * ARGV: [sessionPrefix, now, activity entries wanted]
+ * A validation and the list in one round trip (middleware on the devices page). Returns {'0'} when the key is
+ * absent, {'1', value} when it holds anything but a live record (a marker, an expired or unreadable record; the
+ * caller judges it exactly as a GET's reply), and {'2', record, records, activity} for a live record: the list is
+ * read only then, so a signed-out cookie learns nothing. Read-only on the cookie's own key.
+ */
+export const VALIDATE_LIST_SCRIPT = `${PRELUDE}${LISTING}
+local now = tonumber(ARGV[2])
+local value = redis.call('GET', KEYS[1])
+if not value then return {'0'} end
+local rec = decode(value)
+if not rec or rec.expiresAt <= now or rec.absoluteExpiresAt <= now then return {'1', value} end
+local records, activity = listing(KEYS[2], ARGV[1], now, KEYS[3], tonumber(ARGV[3]))
+return {'2', value, records, activity}
 `;

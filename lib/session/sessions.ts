@@ -6,7 +6,7 @@
  * `reason: "unavailable"`, never a sign-out; misuse (empty user id, bad config) throws `session: ...`.
  * Cost per call (Redis commands): validate 1 (GET) — 0 inside the optional revalidate window; touch 1 script
  * (at most once per touchIntervalSeconds per session); create 1 script (+1 when replacing another user's cookie);
- * list / revoke-one / revoke-others / revoke-all / logout 1 script each. Create, revoke and logout add one
+ * list / validate-and-list / revoke-one / revoke-others / revoke-all / logout 1 script each. Create, revoke and logout add one
  * metrics script handed to `defer` (after the response); a due touch adds one too (it is off the hot path already).
  * Seam: `now` (an injectable clock, ms) and `redis` (any @upstash/redis client) are the two things to swap.
  */
@@ -52,6 +52,7 @@ import {
   REPORT_SCRIPT,
   REVOKE_OTHERS_SCRIPT,
   TOUCH_SCRIPT,
+  VALIDATE_LIST_SCRIPT,
 } from "./scripts";
 import { attempt, createStore, createStoreClient } from "./store";
 import { generatePublicId, generateSessionToken, hashSessionToken, isPublicId } from "./token";
@@ -60,14 +61,17 @@ import type {
   CreateSessionResult,
   DeviceInfo,
   EndedReason,
+  Handoff,
   HealthResult,
   ListSessionsResult,
   RevokeManyResult,
   RevokeSessionResult,
   Session,
   SessionCookie,
+  SessionListing,
   TouchResult,
   ValidationResult,
+  ValidationWithListing,
 } from "./types";
 
 export type SessionKitOptions = {
@@ -105,6 +109,15 @@ export interface SessionKit {
   validateAndTouchSession(cookieValue: string | undefined): Promise<ValidationResult>;
   /** With `activityLimit`, the user's newest security activity comes back in the same round trip. */
   listUserSessions(userId: string, options?: { activityLimit?: number }): Promise<ListSessionsResult>;
+  /**
+   * `validateSessionToken` and `listUserSessions` for the cookie's user in ONE round trip (one script): for a
+   * page that shows the user's sessions. The listing is read only when the session is valid. Always asks Redis
+   * (the revalidate window does not apply: the list has to be read anyway).
+   */
+  validateAndListSessions(
+    cookieValue: string | undefined,
+    options?: { activityLimit?: number },
+  ): Promise<ValidationWithListing>;
   revokeSession(userId: string, sessionId: string, reason?: "revoked"): Promise<RevokeSessionResult>;
   revokeOtherSessions(userId: string, currentCookieValue: string): Promise<RevokeManyResult>;
   revokeUserSessions(userId: string, reason?: "revoked" | "password_changed"): Promise<RevokeManyResult>;
@@ -116,10 +129,17 @@ export interface SessionKit {
    */
   endedCookie(reason: EndedReason | null): SessionCookie;
   checkHealth(): Promise<HealthResult>;
-  /** Signs the middleware → render hand-off header for a session validated with this exact cookie value. */
-  signHandoff(session: Session, cookieValue: string): Promise<string>;
-  /** The session in a hand-off header, or null unless signature, expiry and cookie binding all hold. */
-  verifyHandoff(header: string | null | undefined, cookieValue: string | undefined): Promise<Session | null>;
+  /**
+   * Signs the middleware → render hand-off header for a session validated with this exact cookie value; with
+   * `listing` (from `validateAndListSessions`) the header carries it too, when it fits (handoff.ts).
+   */
+  signHandoff(
+    session: Session,
+    cookieValue: string,
+    listing?: SessionListing & { activityLimit: number },
+  ): Promise<string>;
+  /** What a hand-off header carries, or null unless signature, expiry and cookie binding all hold. */
+  verifyHandoff(header: string | null | undefined, cookieValue: string | undefined): Promise<Handoff | null>;
   /**
    * Counts a failed sign-in attempt in the metrics and, when the account exists, logs it in that user's
    * activity (best effort, never throws).
@@ -231,6 +251,21 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
     return buildCookie(config, value, lifetimeSeconds);
   };
 
+  /** Decides a validation from the session key's value (a GET's reply): the one place liveness is judged. */
+  const judge = async (payload: CookiePayload, value: unknown, at: number): Promise<ValidationResult> => {
+    const stored = decodeStoredValue(value);
+    if (stored.kind === "absent") return { ok: false, reason: "expired" };
+    if (stored.kind === "marker") return { ok: false, reason: stored.reason };
+    if (stored.kind === "invalid") return { ok: false, reason: "malformed" };
+    const session = stored.session;
+    if (session.userId !== payload.u) return { ok: false, reason: "malformed" };
+    if (session.expiresAt <= at || session.absoluteExpiresAt <= at) return { ok: false, reason: "expired" };
+
+    const touchDue = at - session.lastActiveAt >= config.touchIntervalSeconds * 1000;
+    if (windowMs === 0) return { ok: true, session, touchDue };
+    return { ok: true, session, touchDue, cookie: await issueCookie(payload.t, session, at) };
+  };
+
   const kit: SessionKit = {
     config,
 
@@ -338,17 +373,35 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
       const key = userKeys(config.keyPrefix, payload.u).session(cookie.hash);
       const result = await attempt(() => store.get(key));
       if (!result.ok) return UNAVAILABLE;
-      const stored = decodeStoredValue(result.value);
-      if (stored.kind === "absent") return { ok: false, reason: "expired" };
-      if (stored.kind === "marker") return { ok: false, reason: stored.reason };
-      if (stored.kind === "invalid") return { ok: false, reason: "malformed" };
-      const session = stored.session;
-      if (session.userId !== payload.u) return { ok: false, reason: "malformed" };
-      if (session.expiresAt <= at || session.absoluteExpiresAt <= at) return { ok: false, reason: "expired" };
+      return judge(payload, result.value, at);
+    },
 
-      const touchDue = at - session.lastActiveAt >= config.touchIntervalSeconds * 1000;
-      if (windowMs === 0) return { ok: true, session, touchDue };
-      return { ok: true, session, touchDue, cookie: await issueCookie(payload.t, session, at) };
+    async validateAndListSessions(cookieValue, options = {}) {
+      if (cookieValue === undefined || cookieValue === "") return { ok: false, reason: "missing" };
+      const cookie = await open(cookieValue);
+      if (cookie === null) return { ok: false, reason: "malformed" };
+      const { payload } = cookie;
+      const at = now();
+      const keys = userKeys(config.keyPrefix, payload.u);
+      const wanted = options.activityLimit === undefined ? 0 : activityCount(options.activityLimit);
+      const result = await attempt(() =>
+        store
+          .script(VALIDATE_LIST_SCRIPT)
+          .exec(
+            [keys.session(cookie.hash), keys.index, keys.log],
+            [keys.sessionPrefix, String(at), String(wanted)],
+          ),
+      );
+      if (!result.ok) return UNAVAILABLE;
+      const [state, value, records, log] = Array.isArray(result.value) ? (result.value as unknown[]) : [];
+      const kind = String(state);
+      if (kind !== "0" && kind !== "1" && kind !== "2") return UNAVAILABLE;
+      const judged = await judge(payload, kind === "0" ? null : value, at);
+      if (!judged.ok) return judged;
+      // The script found no live record where this judged one live: never hand out a listing then.
+      if (kind !== "2") return { ok: false, reason: "expired" };
+      const listing = toListing(records, log, payload.u, options.activityLimit !== undefined);
+      return { ...judged, listing };
     },
 
     async touchSession(cookieValue) {
@@ -394,14 +447,7 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
       );
       if (!result.ok) return UNAVAILABLE;
       const [records, log] = Array.isArray(result.value) ? (result.value as unknown[]) : [];
-      const sessions: Session[] = [];
-      for (const value of splitLines(records)) {
-        const stored = decodeStoredValue(value);
-        if (stored.kind === "session" && stored.session.userId === userId) sessions.push(stored.session);
-      }
-      sessions.sort((a, b) => b.lastActiveAt - a.lastActiveAt || b.createdAt - a.createdAt);
-      if (options.activityLimit === undefined) return { ok: true, sessions };
-      return { ok: true, sessions, activity: decodeActivityLines(log) };
+      return { ok: true, ...toListing(records, log, userId, options.activityLimit !== undefined) };
     },
 
     async revokeSession(userId, sessionId, reason = "revoked") {
@@ -494,7 +540,7 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
       }
     },
 
-    signHandoff: (session, cookieValue) => handoff.sign(session, cookieValue),
+    signHandoff: (session, cookieValue, listing) => handoff.sign(session, cookieValue, listing),
     verifyHandoff: (header, cookieValue) => handoff.verify(header, cookieValue),
 
     async recordFailedSignIn(failed) {
@@ -560,6 +606,17 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
 /** How many activity entries to read: 1-1000. */
 function activityCount(limit: number): number {
   return Math.max(1, Math.min(1000, Math.floor(limit)));
+}
+
+/** A list script's two replies decoded: this user's live sessions, most recently active first, and activity. */
+function toListing(records: unknown, log: unknown, userId: string, withActivity: boolean): SessionListing {
+  const sessions: Session[] = [];
+  for (const value of splitLines(records)) {
+    const stored = decodeStoredValue(value);
+    if (stored.kind === "session" && stored.session.userId === userId) sessions.push(stored.session);
+  }
+  sessions.sort((a, b) => b.lastActiveAt - a.lastActiveAt || b.createdAt - a.createdAt);
+  return withActivity ? { sessions, activity: decodeActivityLines(log) } : { sessions };
 }
 
 /** A script's newline-joined reply as lines ("" and non-strings are no lines). */

@@ -99,14 +99,24 @@ export type CreateSessionResult =
   | Unavailable;
 
 export type TouchResult = { ok: true; touched: boolean } | Unavailable;
-export type ListSessionsResult =
-  | {
-      ok: true;
-      sessions: Session[];
-      /** Newest first; present when `activityLimit` was asked for (empty when the log is off). */
-      activity?: ActivityEntry[];
-    }
-  | Unavailable;
+/** A user's live sessions, most recently active first, and optionally their newest security activity. */
+export type SessionListing = {
+  sessions: Session[];
+  /** Newest first; present when `activityLimit` was asked for (empty when the log is off). */
+  activity?: ActivityEntry[];
+};
+export type ListSessionsResult = ({ ok: true } & SessionListing) | Unavailable;
+
+/** `validateAndListSessions`: a validation whose success also carries the user's listing (same round trip). */
+export type ValidationWithListing =
+  | (Extract<ValidationResult, { ok: true }> & { listing: SessionListing })
+  | Exclude<ValidationResult, { ok: true }>;
+
+/**
+ * What a verified hand-off header carries: the session middleware validated and, when middleware preloaded it
+ * for the page, the user's listing with the activity limit it was read with.
+ */
+export type Handoff = { session: Session; listing?: SessionListing & { activityLimit: number } };
 export type RevokeSessionResult = { ok: true; revoked: boolean } | Unavailable;
 export type RevokeManyResult = { ok: true; revoked: number } | Unavailable;
 export type HealthResult = { ok: true; latencyMs: number } | { ok: false; reason: string };

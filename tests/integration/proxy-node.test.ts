@@ -54,7 +54,7 @@ describe("proxy.example.ts in the Node.js runtime", () => {
     const handoff = response.headers.get("x-middleware-request-x-session-handoff");
     expect(handoff, "hand-off header forwarded to rendering").toBeTruthy();
     expect(handoff).not.toBe("forged");
-    expect(await kit.verifyHandoff(handoff, cookie)).toMatchObject({ userId: "proxy-user-1" });
+    expect(await kit.verifyHandoff(handoff, cookie)).toMatchObject({ session: { userId: "proxy-user-1" } });
   });
 
   it("redirects a signed-out visit to a protected page to /login with next and reason", async () => {

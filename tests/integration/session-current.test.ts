@@ -128,3 +128,52 @@ describe("getCurrentSession", () => {
     expect(await glue.readSessionCookie()).toBeUndefined();
   });
 });
+
+describe("listCurrentUserSessions", () => {
+  it("takes middleware's preloaded listing: zero Redis commands during render", async () => {
+    const { cookie, id } = await signedInRequest("current-6");
+    const kit = glue.getSessionKit();
+    const validated = await kit.validateAndListSessions(cookie, { activityLimit: 20 });
+    if (!validated.ok) throw new Error("expected a valid session");
+    const listing = { ...validated.listing, activityLimit: 20 };
+    request.headers.set(HANDOFF_HEADER, await kit.signHandoff(validated.session, cookie, listing));
+
+    countFetches();
+    const listed = await glue.listCurrentUserSessions("current-6", { activityLimit: 20 });
+    expect(listed.ok && listed.sessions.map((s) => s.id)).toEqual([id]);
+    expect(listed).toEqual({ ok: true, ...validated.listing });
+    expect(fetches, "render must not ask Redis again").toEqual([]);
+  });
+
+  it("lists by itself (one script) without a preloaded listing, or when the page wants more activity", async () => {
+    const { cookie, id } = await signedInRequest("current-7");
+    const kit = glue.getSessionKit();
+    await kit.listUserSessions("current-7"); // loads the script: EVALSHA hits from now on
+    countFetches();
+    const plain = await glue.listCurrentUserSessions("current-7");
+    expect(plain.ok && plain.sessions.map((s) => s.id)).toEqual([id]);
+    expect(fetches.length, "no hand-off: one list script").toBe(1);
+
+    const validated = await kit.validateAndListSessions(cookie, { activityLimit: 5 });
+    if (!validated.ok) throw new Error("expected a valid session");
+    const listing = { ...validated.listing, activityLimit: 5 };
+    request.headers.set(HANDOFF_HEADER, await kit.signHandoff(validated.session, cookie, listing));
+    fetches.length = 0;
+    expect((await glue.listCurrentUserSessions("current-7", { activityLimit: 5 })).ok).toBe(true);
+    expect(fetches.length, "the preloaded limit suffices").toBe(0);
+    expect((await glue.listCurrentUserSessions("current-7", { activityLimit: 20 })).ok).toBe(true);
+    expect(fetches.length, "20 entries asked, 5 preloaded: lists by itself").toBe(1);
+  });
+
+  it("never serves one user's preloaded listing for another user id", async () => {
+    const { cookie } = await signedInRequest("current-8");
+    const kit = glue.getSessionKit();
+    const validated = await kit.validateAndListSessions(cookie);
+    if (!validated.ok) throw new Error("expected a valid session");
+    const listing = { ...validated.listing, activityLimit: 0 };
+    request.headers.set(HANDOFF_HEADER, await kit.signHandoff(validated.session, cookie, listing));
+    countFetches();
+    expect(await glue.listCurrentUserSessions("current-9")).toEqual({ ok: true, sessions: [] });
+    expect(fetches.length, "asked Redis for current-9").toBe(1);
+  });
+});

@@ -87,8 +87,47 @@ describe("sessionMiddleware", () => {
     const header = forwarded(response, HANDOFF_HEADER);
     expect(header).not.toBe("forged");
     const kit = glue.getSessionKit();
-    expect((await kit.verifyHandoff(header, cookie))?.userId).toBe("next-user-1");
+    expect((await kit.verifyHandoff(header, cookie))?.session.userId).toBe("next-user-1");
     expect(await kit.verifyHandoff(header, `${cookie}x`)).toBeNull();
+  });
+
+  it("with preloadSessionList, a GET of that page validates and lists in one script and hands the list over", async () => {
+    const kit = glue.getSessionKit();
+    const laptop = await signIn("next-user-7");
+    const phone = await signIn("next-user-7");
+    const middleware = glue.sessionMiddleware({
+      isProtected,
+      preloadSessionList: { paths: (pathname) => pathname === "/devices", activityLimit: 5 },
+    });
+
+    const page = await middleware(request("/devices", { cookie: laptop.cookie }), fetchEvent().event);
+    const handoff = await kit.verifyHandoff(forwarded(page, HANDOFF_HEADER), laptop.cookie);
+    expect(handoff?.session.id).toBe(laptop.id);
+    expect(handoff?.listing?.sessions.map((s) => s.id).sort()).toEqual([laptop.id, phone.id].sort());
+    expect(handoff?.listing?.activityLimit).toBe(5);
+
+    // Another path, and a Server Action POST to this one (the action changes the list before the page
+    // re-renders): the plain check, no listing.
+    const other = await middleware(request("/devices/x", { cookie: laptop.cookie }), fetchEvent().event);
+    expect(
+      (await kit.verifyHandoff(forwarded(other, HANDOFF_HEADER), laptop.cookie))?.listing,
+    ).toBeUndefined();
+    const post = await middleware(
+      new NextRequest("http://localhost:3000/devices", {
+        method: "POST",
+        headers: { cookie: `session=${laptop.cookie}`, "next-action": "abc" },
+      }),
+      fetchEvent().event,
+    );
+    const posted = await kit.verifyHandoff(forwarded(post, HANDOFF_HEADER), laptop.cookie);
+    expect(posted?.session.id).toBe(laptop.id);
+    expect(posted?.listing).toBeUndefined();
+
+    // A revoked device on that page is still sent to login with the reason, its cookie cleared.
+    await kit.revokeSession("next-user-7", phone.id);
+    const revoked = await middleware(request("/devices", { cookie: phone.cookie }), fetchEvent().event);
+    expect(new URL(revoked.headers.get("location") ?? "").searchParams.get("reason")).toBe("revoked");
+    expect(revoked.headers.getSetCookie().find((line) => line.startsWith("session="))).toMatch(/^session=;/);
   });
 
   it("schedules the touch with waitUntil when it is due, and not before", async () => {
@@ -263,7 +302,7 @@ describe("sessionMiddleware with the revalidate window on", () => {
         `theme=dark; session=${resealed}`,
       );
       const header = forwarded(response, HANDOFF_HEADER);
-      expect((await kit.verifyHandoff(header, resealed))?.id).toBe(created.session.id);
+      expect((await kit.verifyHandoff(header, resealed))?.session.id).toBe(created.session.id);
       expect(await kit.verifyHandoff(header, created.cookie.value), "not the old cookie").toBeNull();
     } finally {
       vi.useRealTimers();

@@ -163,7 +163,7 @@ describe("Redis commands per operation", () => {
     expect(commands()).toEqual([]);
   });
 
-  it("sign-in, touch and each revoke are one script call each", async () => {
+  it("sign-in, touch, each list and each revoke are one script call each", async () => {
     const { kit, clock } = testKit();
     const user = userId();
     // Warm the script cache so EVALSHA hits. Every warm-up call uses this user: on Redis Cluster a script is
@@ -175,6 +175,7 @@ describe("Redis commands per operation", () => {
     await kit.revokeUserSessions(user);
     await kit.revokeOtherSessions(user, (await signIn(kit, user)).cookie);
     await kit.listUserSessions(user);
+    await kit.validateAndListSessions((await signIn(kit, user)).cookie);
     await kit.revokeCurrentSession((await signIn(kit, user)).cookie);
 
     const { commands } = recordCommands();
@@ -182,12 +183,13 @@ describe("Redis commands per operation", () => {
     clock.advanceSeconds(61);
     await kit.touchSession(a.cookie);
     await kit.listUserSessions(user);
+    expect((await kit.validateAndListSessions(a.cookie, { activityLimit: 20 })).ok).toBe(true);
     await kit.revokeSession(user, a.id);
     await kit.revokeOtherSessions(user, a.cookie);
     await kit.revokeUserSessions(user);
     await kit.revokeCurrentSession(a.cookie);
     await kit.listUserSessions(user, { activityLimit: 20 });
-    expect(commands().map((c) => c[0])).toEqual(Array(8).fill("evalsha"));
+    expect(commands().map((c) => c[0])).toEqual(Array(9).fill("evalsha"));
   });
 });
 
@@ -229,6 +231,7 @@ describe("when the store is unreachable", () => {
     expect(await kit.createSession({ userId: "user-1", device: { userAgent: "UA" } })).toEqual(unavailable);
     expect(await kit.touchSession(cookie)).toEqual(unavailable);
     expect(await kit.listUserSessions("user-1")).toEqual(unavailable);
+    expect(await kit.validateAndListSessions(cookie)).toEqual(unavailable);
     expect(await kit.revokeSession("user-1", id)).toEqual(unavailable);
     expect(await kit.revokeOtherSessions("user-1", cookie)).toEqual(unavailable);
     expect(await kit.revokeUserSessions("user-1")).toEqual(unavailable);
@@ -265,6 +268,9 @@ describe("a Redis client passed in by the app", () => {
     expect(valid.ok && valid.session.device.browser).toBe("Firefox");
     const list = await kit.listUserSessions(user);
     expect(list.ok && list.sessions.map((s) => s.id).sort()).toEqual([b.id, c.id].sort());
+    const combined = await kit.validateAndListSessions(c.cookie, { activityLimit: 5 });
+    expect(combined.ok && combined.listing.sessions.map((s) => s.id).sort()).toEqual([b.id, c.id].sort());
+    expect(await kit.validateAndListSessions(a.cookie)).toEqual({ ok: false, reason: "evicted" });
     expect(await kit.revokeOtherSessions(user, c.cookie)).toEqual({ ok: true, revoked: 1 });
   });
 });

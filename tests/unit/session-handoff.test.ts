@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { createHandoffSigner } from "@/lib/session/handoff";
+import { createHandoffSigner, HANDOFF_MAX_LENGTH } from "@/lib/session/handoff";
+import { createSigner } from "@/lib/session/signed";
 import { toBase64Url } from "@/lib/session/token";
-import type { Session } from "@/lib/session";
+import type { ActivityEntry, DeviceInfo, Session } from "@/lib/session";
 
 const SECRET = "handoff-secret-0123456789-abcdefghijkl";
 const START = 1_790_000_000_000;
@@ -30,7 +31,7 @@ describe("middleware → render hand-off header", () => {
     const { signer } = setup();
     const header = await signer.sign(session(), "cookie-value");
     expect(header).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
-    expect(await signer.verify(header, "cookie-value")).toEqual(session());
+    expect(await signer.verify(header, "cookie-value")).toEqual({ session: session() });
   });
 
   it("is refused when bound to another cookie", async () => {
@@ -86,5 +87,82 @@ describe("middleware → render hand-off header", () => {
     expect(await signer.verify(header, "cookie-value")).not.toBeNull();
     const later = createHandoffSigner(SECRET, 30, () => START + 6_000);
     expect(await later.verify(header, "cookie-value")).toBeNull();
+  });
+});
+
+describe("hand-off with a preloaded session listing", () => {
+  // A real browser's user agent: most of a device's size, and what the listing stores once per device.
+  const chrome: DeviceInfo = {
+    userAgent:
+      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
+    browser: "Chrome 156",
+    os: "Linux",
+    deviceType: "desktop",
+    ip: "203.0.113.9",
+    location: "Zürich, CH",
+  };
+  const phone: DeviceInfo = { ...chrome, userAgent: `${chrome.userAgent} Mobile`, deviceType: "mobile" };
+
+  function listing(sessionCount: number, activityCount: number, devices: DeviceInfo[]) {
+    const sessions = Array.from({ length: sessionCount }, (_, i) =>
+      session({ id: `pub_${String(i).padStart(18, "0")}`, device: devices[i % devices.length]! }),
+    );
+    const activity: ActivityEntry[] = Array.from({ length: activityCount }, (_, i) => ({
+      at: START - i * 1000,
+      type: i % 2 === 0 ? "sign_in" : "sign_out",
+      device: devices[i % devices.length]!,
+      ...(i % 3 === 0 ? {} : { sessionCreatedAt: START - i * 2000 }),
+    }));
+    return { sessions, activity, activityLimit: 20 };
+  }
+
+  it("round-trips sessions and activity exactly, for the same cookie only", async () => {
+    const { signer } = setup();
+    const preloaded = listing(3, 20, [chrome, phone]);
+    const header = await signer.sign(session(), "cookie-value", preloaded);
+    expect(await signer.verify(header, "cookie-value")).toEqual({ session: session(), listing: preloaded });
+    expect(await signer.verify(header, "other-cookie")).toBeNull();
+  });
+
+  it("fits the default cap (3 sessions) and 20 activity entries from distinct devices in the size limit", async () => {
+    const { signer } = setup();
+    const devices = Array.from({ length: 23 }, (_, i) => ({
+      ...chrome,
+      userAgent: `${chrome.userAgent} #${i}`,
+    }));
+    const header = await signer.sign(session(), "cookie-value", listing(3, 20, devices));
+    expect(header.length).toBeLessThanOrEqual(HANDOFF_MAX_LENGTH);
+    expect((await signer.verify(header, "cookie-value"))?.listing?.activity).toHaveLength(20);
+  });
+
+  it("leaves out a listing too big for one header: the session still goes through", async () => {
+    const { signer } = setup();
+    const devices = Array.from({ length: 200 }, (_, i) => ({
+      ...chrome,
+      userAgent: `${chrome.userAgent} #${i}`,
+    }));
+    const header = await signer.sign(session(), "cookie-value", listing(200, 20, devices));
+    expect(header.length).toBeLessThanOrEqual(HANDOFF_MAX_LENGTH);
+    expect(await signer.verify(header, "cookie-value")).toEqual({ session: session() });
+  });
+
+  it("is refused when a listed session belongs to another user or points at a missing device", async () => {
+    // Only a holder of the secret could sign either; the check keeps a bug elsewhere from showing another
+    // user's devices.
+    const { signer } = setup();
+    const foreign = listing(2, 0, [chrome]);
+    foreign.sessions[1] = { ...foreign.sessions[1]!, userId: "user-2" };
+    expect(await signer.verify(await signer.sign(session(), "c", foreign), "c")).toBeNull();
+
+    const raw = createSigner(SECRET, "lib/session:handoff:v3");
+    const { device: _device, ...listed } = session();
+    const dangling = { d: [chrome], s: [{ ...listed, d: 1 }], a: [], n: 0 };
+    const header = await raw.sign({ s: session(), e: START + 10_000, l: dangling }, "c");
+    expect(await signer.verify(header, "c"), "device index 1 of 1").toBeNull();
+    const fixed = await raw.sign(
+      { s: session(), e: START + 10_000, l: { ...dangling, s: [{ ...listed, d: 0 }] } },
+      "c",
+    );
+    expect(await signer.verify(fixed, "c"), "control: index 0").not.toBeNull();
   });
 });

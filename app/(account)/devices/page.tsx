@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import { requireSession } from "@/lib/auth/dal";
-import { getSessionKit } from "@/lib/session/next";
+import { DEVICES_ACTIVITY_LIMIT } from "@/lib/auth/session-routes";
+import { listCurrentUserSessions } from "@/lib/session/next";
 import { ServiceUnavailable } from "../../service-unavailable";
 import { SecurityActivity, toActivityRows } from "./activity";
 import { DevicesManager } from "./components";
@@ -9,7 +10,9 @@ import { toDeviceViews } from "./format";
 export default async function DevicesPage(): Promise<ReactNode> {
   const check = await requireSession("/devices");
   if (!check.ok) return <ServiceUnavailable />;
-  const listed = await getSessionKit().listUserSessions(check.session.userId, { activityLimit: 20 });
+  const listed = await listCurrentUserSessions(check.session.userId, {
+    activityLimit: DEVICES_ACTIVITY_LIMIT,
+  });
   if (!listed.ok) return <ServiceUnavailable />;
 
   const devices = toDeviceViews(listed.sessions, check.session.id);
