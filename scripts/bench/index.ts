@@ -65,6 +65,7 @@ function findingsFor(results: Omit<Results, "findings">): string[] {
     const overheadMs = validate.summary.p50 - base.summary.p50;
     findings.push(
       `validateSessionToken / bare GET: p50 ratio ${ratio(validate.ratioP50)}, mean ratio ${ratio(validate.ratioMean)}, ` +
+        `paired ratio ${ratio(validate.ratioPaired)} (median per-round difference ${ms(validate.pairedDelta)} ms), ` +
         `${verdict} the target ≤ 1.10. Both send one GET; the difference, ${ms(overheadMs)} ms at p50 on top of a ` +
         `${ms(base.summary.p50)} ms loopback GET, is the kit's own work (for a cookie seen in the last minute: a cache ` +
         "lookup instead of the iron unseal and SHA-256, the key, the record's zod decode; sessions.ts `open`) and " +

@@ -1,6 +1,7 @@
 /**
  * validateSessionToken against a bare GET of the same key, through one @upstash/redis client and the same REST
- * server, interleaved in one loop (ABBA order per round, so drift and GC hit both alike). With --compare, the
+ * server, interleaved in one loop (ABBA order per round, so drift and GC hit both alike), also compared round by
+ * round (median of the per-round differences), which is steadier between runs than the ratio of p50s. With --compare, the
  * command patterns of the common alternatives through the same client: GET + EXPIRE per request
  * (express-session + connect-redis with rolling sessions: `get`, then `touch` → EXPIRE) and two sequential GETs
  * (the Auth.js Upstash adapter's getSessionAndUser: session key, then user key).
@@ -14,7 +15,16 @@ import { unsealCookie, buildPasswords } from "../../lib/session/cookie";
 import { startRestProcess } from "./rest-process";
 import { summarize, type Summary } from "./stats";
 
-export type LatencyRow = { name: string; summary: Summary; ratioP50: number; ratioMean: number };
+export type LatencyRow = {
+  name: string;
+  summary: Summary;
+  ratioP50: number;
+  ratioMean: number;
+  /** Median over rounds of (this pattern − the bare GET of the same round), ms: drift between rounds cancels. */
+  pairedDelta: number;
+  /** 1 + pairedDelta / p50 of the bare GET: the same question as ratioP50, steadier from run to run. */
+  ratioPaired: number;
+};
 
 const ROUNDS = Number(process.env.BENCH_LATENCY_ROUNDS ?? 1500);
 const WARMUP = 200;
@@ -95,14 +105,21 @@ async function measureThrough(restUrl: string, restToken: string, compare: boole
     for (const index of order) await once(index, keep);
   }
 
-  const base = summarize(samples[0] ?? []);
+  const baseSamples = samples[0] ?? [];
+  const base = summarize(baseSamples);
   return variants.map((variant, index) => {
-    const summary = summarize(samples[index] ?? []);
+    const own = samples[index] ?? [];
+    const summary = summarize(own);
+    // Both patterns ran back to back in every kept round: the per-round difference cancels what the machine was
+    // doing at that moment, which moves both p50s by a few per cent between runs.
+    const pairedDelta = summarize(own.map((value, round) => value - (baseSamples[round] ?? Number.NaN))).p50;
     return {
       name: variant.name,
       summary,
       ratioP50: summary.p50 / base.p50,
       ratioMean: summary.mean / base.mean,
+      pairedDelta,
+      ratioPaired: 1 + pairedDelta / base.p50,
     };
   });
 }
