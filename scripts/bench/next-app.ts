@@ -15,9 +15,10 @@ export type App = { url: string; pid: number; stop(): Promise<void> };
 /** Where the app reaches Redis: a local REST server's URL and token. */
 export type RestEndpoint = { url: string; token: string };
 
-export function appEnv(rest: RestEndpoint): NodeJS.ProcessEnv {
+export function appEnv(rest: RestEndpoint, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     ...process.env,
+    ...extra,
     NODE_ENV: "production",
     NEXT_DIST_DIR: BENCH_DIST_DIR,
     UPSTASH_REDIS_REST_URL: rest.url,
@@ -47,9 +48,10 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number):
   throw new Error(`bench: ${url} did not answer within ${timeoutMs} ms`);
 }
 
-export async function startApp(rest: RestEndpoint): Promise<App> {
+/** `extra`: environment for this run only (e.g. a session policy to compare). */
+export async function startApp(rest: RestEndpoint, extra: Record<string, string> = {}): Promise<App> {
   const port = await freePort();
-  const child = spawnNext(["start", "--port", String(port), "--hostname", "127.0.0.1"], appEnv(rest));
+  const child = spawnNext(["start", "--port", String(port), "--hostname", "127.0.0.1"], appEnv(rest, extra));
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/login`, child, 60_000);
   return {

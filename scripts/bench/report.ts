@@ -5,7 +5,7 @@ import type { CostRow } from "./crypto-cost";
 import type { LatencyRow } from "./latency";
 import type { Machine } from "./machine";
 import { ms, ratio } from "./stats";
-import type { ThroughputRow } from "./throughput";
+import type { ThroughputResult, ThroughputRow } from "./throughput";
 
 export type Results = {
   machine: Machine;
@@ -17,7 +17,9 @@ export type Results = {
   ops: OpRow[];
   latency: LatencyRow[];
   latencyRounds: number;
-  throughput: { rows: ThroughputRow[]; connections: number; roundSeconds: number; rounds: number };
+  throughput: ThroughputResult;
+  /** The same pages on an app with the revalidate window on: no Redis call per request (index.ts). */
+  windowed: ThroughputResult & { windowSeconds: number };
   costs: CostRow[];
   /** null: no Edge middleware in the build (a Node `proxy.ts`). */
   bundle: BundleSize | null;
@@ -47,6 +49,40 @@ function bundleLines(bundle: BundleSize | null): string[] {
         bundle.shares.map((share) => `${share.name} ${share.percent.toFixed(0)} %`).join(", ") +
         ".",
   ];
+}
+
+function throughputTable(rows: ThroughputRow[]): string {
+  return table(
+    [
+      "page",
+      "requests",
+      "req/s",
+      "p50 ms",
+      "p99 ms",
+      "non-2xx/errors",
+      "CPU ms/req: next start",
+      "autocannon",
+      "REST server",
+      "redis-server",
+    ],
+    rows.map((row) => [
+      row.name,
+      String(row.requests),
+      row.rps.toFixed(1),
+      String(row.p50),
+      String(row.p99),
+      String(row.non2xx),
+      row.cpuPerRequest.next.toFixed(2),
+      row.cpuPerRequest.bench.toFixed(2),
+      row.cpuPerRequest.rest.toFixed(2),
+      row.cpuPerRequest.redis.toFixed(2),
+    ]),
+  );
+}
+
+/** "name ratio; …" of every row's req/s to the first row's. */
+function relativeTo(rows: ThroughputRow[]): string {
+  return rows.map((row) => `${row.name} ${ratio(row.rps / (rows[0]?.rps ?? Number.NaN))}`).join("; ");
 }
 
 export function renderMarkdown(results: Results): string {
@@ -132,39 +168,22 @@ export function renderMarkdown(results: Results): string {
       "per request per component (Linux /proc and Redis `INFO cpu`, 10 ms clock ticks) shows where the time goes; " +
       "the app reaches Redis through a REST server in its own process, so autocannon shares no event loop with it.",
     "",
-    table(
-      [
-        "page",
-        "requests",
-        "req/s",
-        "p50 ms",
-        "p99 ms",
-        "non-2xx/errors",
-        "CPU ms/req: next start",
-        "autocannon",
-        "REST server",
-        "redis-server",
-      ],
-      results.throughput.rows.map((row) => [
-        row.name,
-        String(row.requests),
-        row.rps.toFixed(1),
-        String(row.p50),
-        String(row.p99),
-        String(row.non2xx),
-        row.cpuPerRequest.next.toFixed(2),
-        row.cpuPerRequest.bench.toFixed(2),
-        row.cpuPerRequest.rest.toFixed(2),
-        row.cpuPerRequest.redis.toFixed(2),
-      ]),
-    ),
+    throughputTable(results.throughput.rows),
     "",
     `Ratio protected / public: **${ratio(throughputRatio(results))}**. Each page relative to the public page ` +
-      "without a cookie: " +
-      results.throughput.rows
-        .map((row) => `${row.name} ${ratio(row.rps / (results.throughput.rows[0]?.rps ?? Number.NaN))}`)
-        .join("; ") +
-      ".",
+      `without a cookie: ${relativeTo(results.throughput.rows)}.`,
+    "",
+    "### The same pages without the per-request Redis GET",
+    "",
+    `A second \`next start\` of the same build with \`SESSION_REVALIDATE_AFTER_SECONDS=${results.windowed.windowSeconds}\` ` +
+      "and a cookie issued under it: middleware trusts the sealed snapshot and sends no Redis command; everything " +
+      "else (cookie check, hand-off HMAC, signed-in rendering) is unchanged. Not a recommended setting (a revoked " +
+      "device keeps working until the window ends): it shows what the per-request check costs. Same load, its own " +
+      "signed-out baseline.",
+    "",
+    throughputTable(results.windowed.rows),
+    "",
+    `Each page relative to the public page without a cookie: ${relativeTo(results.windowed.rows)}.`,
     "",
     "## CPU cost per operation",
     "",

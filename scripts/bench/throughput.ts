@@ -1,7 +1,8 @@
 /**
  * Protected vs public page throughput on `next start` under the same load (autocannon, same connections and
  * duration), in rounds whose order rotates so that background load on the machine hits every page alike. The
- * signed-in public page separates the session check's cost from the protected page's own rendering.
+ * signed-in public page separates the session check's cost from the protected page's own rendering; index.ts runs
+ * the same pages again on an app with the revalidate window on, which takes the per-request Redis GET away.
  */
 import autocannon from "autocannon";
 import type { CpuMeter } from "./cpu";
@@ -26,19 +27,33 @@ function run(url: string, headers: Record<string, string>, seconds: number): Pro
   return autocannon({ url, headers, connections: CONNECTIONS, duration: seconds, pipelining: 1 });
 }
 
+export type PageTarget = { name: string; path: string; headers: Record<string, string> };
+
+export type ThroughputResult = {
+  rows: ThroughputRow[];
+  connections: number;
+  roundSeconds: number;
+  rounds: number;
+};
+
+/** The main comparison: the public page first, the protected page second (the target ratio is row 1 / row 0). */
+export function mainTargets(cookie: string): PageTarget[] {
+  return [
+    { name: "public page / (no cookie)", path: "/", headers: {} },
+    { name: "protected page /account (session cookie)", path: "/account", headers: { cookie } },
+    // Same public page, signed in: separates the cost of the session check from the cost of rendering /account.
+    { name: "public page / (session cookie)", path: "/", headers: { cookie } },
+    // A public page with a form, like /account: separates rendering weight from the session check.
+    { name: "public page /login (no cookie)", path: "/login", headers: {} },
+  ];
+}
+
 export async function measureThroughput(
   baseURL: string,
-  cookie: string,
+  pages: PageTarget[],
   cpu: CpuMeter,
-): Promise<{ rows: ThroughputRow[]; connections: number; roundSeconds: number; rounds: number }> {
-  const targets: { name: string; url: string; headers: Record<string, string> }[] = [
-    { name: "public page / (no cookie)", url: `${baseURL}/`, headers: {} },
-    { name: "protected page /account (session cookie)", url: `${baseURL}/account`, headers: { cookie } },
-    // Same public page, signed in: separates the cost of the session check from the cost of rendering /account.
-    { name: "public page / (session cookie)", url: `${baseURL}/`, headers: { cookie } },
-    // A public page with a form, like /account: separates rendering weight from the session check.
-    { name: "public page /login (no cookie)", url: `${baseURL}/login`, headers: {} },
-  ];
+): Promise<ThroughputResult> {
+  const targets = pages.map((page) => ({ ...page, url: `${baseURL}${page.path}` }));
   await Promise.all(targets.map((target) => run(target.url, target.headers, 2))); // warm-up
   const totals = targets.map((target) => ({
     name: target.name,
