@@ -42,7 +42,7 @@ import { createHandoffSigner } from "./handoff";
 import { createReportSigner } from "./notify";
 import { userKeys } from "./keys";
 import { createMetricsRecorder, endedEvents, type MetricEvent, type MetricsSnapshot } from "./metrics";
-import { decodeStoredValue, encodeSession } from "./record";
+import { decodeStoredValue, encodeSession, type StoredValue } from "./record";
 import {
   CREATE_SCRIPT,
   LIST_SCRIPT,
@@ -167,6 +167,13 @@ const UNAVAILABLE = { ok: false, reason: "unavailable" } as const;
 /** How long, and how many, opened cookies a kit instance keeps (see `open` below). */
 const OPENED_TTL_MS = 60_000;
 const OPENED_MAX = 1000;
+const DECODED_MAX = 1000;
+
+/** The caller's own copy of a cached decode: nobody can change what the next validation reads. */
+function copyStored(stored: StoredValue): StoredValue {
+  if (stored.kind !== "session") return stored;
+  return { kind: "session", session: { ...stored.session, device: { ...stored.session.device } } };
+}
 
 function assertUserId(userId: unknown, operation: string): asserts userId is string {
   if (typeof userId !== "string" || userId === "" || userId.length > 256) {
@@ -239,6 +246,24 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
     return entry;
   };
 
+  // Decoded records, keyed by the exact stored text: a browser's repeat requests read the same value until its
+  // next touch rewrites it, so the zod decode (most of a validation's own CPU next to the GET) runs once per value.
+  // Decoding is a pure function of the text, so reuse is safe; `judge` still checks expiry and the user every time.
+  const decoded = new Map<string, StoredValue>();
+  const decode = (value: unknown): StoredValue => {
+    if (typeof value !== "string") return decodeStoredValue(value);
+    let stored = decoded.get(value);
+    if (stored === undefined) {
+      stored = decodeStoredValue(value);
+      decoded.set(value, stored);
+      if (decoded.size > DECODED_MAX) {
+        const oldest = decoded.keys().next();
+        if (oldest.done !== true) decoded.delete(oldest.value);
+      }
+    }
+    return copyStored(stored);
+  };
+
   /** Cookie for a session; with the revalidate window on, it carries the validated snapshot. */
   const issueCookie = async (token: string, session: Session, at: number): Promise<SessionCookie> => {
     const payload: CookiePayload = { u: session.userId, t: token };
@@ -253,7 +278,7 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
 
   /** Decides a validation from the session key's value (a GET's reply): the one place liveness is judged. */
   const judge = async (payload: CookiePayload, value: unknown, at: number): Promise<ValidationResult> => {
-    const stored = decodeStoredValue(value);
+    const stored = decode(value);
     if (stored.kind === "absent") return { ok: false, reason: "expired" };
     if (stored.kind === "marker") return { ok: false, reason: stored.reason };
     if (stored.kind === "invalid") return { ok: false, reason: "malformed" };

@@ -76,7 +76,8 @@ function findingsFor(results: Omit<Results, "findings">): string[] {
         `paired ratio ${ratio(validate.ratioPaired)} (median per-round difference ${ms(validate.pairedDelta)} ms), ` +
         `${verdict} the target ≤ 1.10. Both send one GET; the difference, ${ms(overheadMs)} ms at p50 on top of a ` +
         `${ms(base.summary.p50)} ms loopback GET, is the kit's own work (for a cookie seen in the last minute: a cache ` +
-        "lookup instead of the iron unseal and SHA-256, the key, the record's zod decode; sessions.ts `open`) and " +
+        "lookup instead of the iron unseal and SHA-256, the key, a second cache lookup instead of the record's zod " +
+        "decode when the stored value is unchanged, the expiry checks; sessions.ts `open` and `decode`) and " +
         "run-to-run noise on a shared machine (rerun to see its spread). The same overhead is ≤ 10 % of any round " +
         `trip of ${ms(overheadMs * 10)} ms or more (a hosted Upstash database is typically further away than that).`,
     );

@@ -64,7 +64,7 @@ async function measureThrough(restUrl: string, restToken: string, compare: boole
   const variants: Variant[] = [
     { name: "bare GET (same client, same key)", run: () => redis.get(sessionKey) },
     {
-      name: "validateSessionToken (opened-cookie cache + GET + decode)",
+      name: "validateSessionToken (cached cookie + GET + cached decode + checks)",
       run: async () => {
         const result = await kit.validateSessionToken(cookieValue);
         if (!result.ok) throw new Error(`bench: validation failed (${result.reason})`);

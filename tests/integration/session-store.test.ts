@@ -193,6 +193,26 @@ describe("Redis commands per operation", () => {
   });
 });
 
+describe("decoded records", () => {
+  it("are reused for the same stored value but never shared: a caller's edits do not reach the next validation", async () => {
+    const { kit, clock } = testKit();
+    const { cookie } = await signIn(kit, userId());
+    const first = await kit.validateSessionToken(cookie);
+    if (!first.ok) throw new Error("expected a valid session");
+    const original = structuredClone(first.session);
+    first.session.userId = "someone-else";
+    first.session.device.browser = "edited";
+    const second = await kit.validateSessionToken(cookie);
+    expect(second.ok && second.session).toEqual(original);
+
+    // A touch rewrites the record: the next validation decodes the new value.
+    clock.advanceSeconds(61);
+    expect(await kit.touchSession(cookie)).toEqual({ ok: true, touched: true });
+    const third = await kit.validateSessionToken(cookie);
+    expect(third.ok && third.session.lastActiveAt).toBe(clock.now());
+  });
+});
+
 describe("when the store is unreachable", () => {
   let hanging: Server;
   let hangingUrl = "";
