@@ -11,7 +11,7 @@ import { startStack } from "../stack";
 import { newAccount, launchBrowser, openDevice, sessionCookieHeader, signIn, signUp } from "./browser";
 import { middlewareBundleSize } from "./bundle";
 import { connectCounter } from "./command-counter";
-import { connectCpuMeter } from "./cpu";
+import { connectCpuMeter, type CpuMeter } from "./cpu";
 import { measureCommandsPerOp, type OpRow } from "./commands-per-op";
 import { measureCryptoCost } from "./crypto-cost";
 import { measureLatency, type LatencyRow } from "./latency";
@@ -23,8 +23,10 @@ import { startRestProcess } from "./rest-process";
 import { renderMarkdown, throughputRatio, type Results } from "./report";
 import { ms, ratio } from "./stats";
 import {
+  LOAD,
   mainTargets,
   measureThroughput,
+  type LoadTarget,
   type PageTarget,
   type ThroughputResult,
   type ThroughputRow,
@@ -110,33 +112,20 @@ function findingsFor(results: Omit<Results, "findings">): string[] {
       `autocannon + REST server + redis-server): / signed out ${cpu(0)}, / signed in ${cpu(2)}, /account ` +
       `${cpu(1)}.`,
     `Where the signed-in cost goes: the same build with the revalidate window on (no Redis command per request, ` +
-      `everything else unchanged) reaches / signed in ${windowRelative(2)} and /account ${windowRelative(1)} of its ` +
-      `own / signed out. Next-process CPU per request above / signed out: ${ms(withGet)} ms with the per-request ` +
-      `GET, ${ms(withoutGet)} ms without it. So the GET, one REST call through the Edge sandbox's fetch (its wrapper ` +
-      "and bundled undici) plus the record's decode, is most of the signed-in cost in the Next process; the cookie " +
-      "check, the hand-off HMAC and the signed-in header are the rest. The REST server's share is what a hosted " +
+      `everything else unchanged), loaded in the same rounds, reaches / signed in ${windowRelative(2)} and /account ` +
+      `${windowRelative(1)} of its own / signed out (whose rate, ${windowRows[0]?.rps.toFixed(1) ?? "n/a"} req/s ` +
+      `against ${rows[0]?.rps.toFixed(1) ?? "n/a"}, shows how alike the two apps ran). Next-process CPU per request ` +
+      `of / signed in above / signed out: ${ms(withGet)} ms with the per-request GET, ${ms(withoutGet)} ms without ` +
+      `it, so the GET (one REST call through the Edge sandbox's fetch, and the record's decode) accounts for ` +
+      `${ms(withGet - withoutGet)} ms (${((100 * (withGet - withoutGet)) / withGet).toFixed(0)} %) and the cookie ` +
+      "check, the hand-off HMAC and the signed-in header for the rest. The REST server's share is what a hosted " +
       "Upstash would take off this machine.",
   );
   return findings;
 }
 
-/** Revalidate window of the second app run: long enough that no snapshot goes stale during the load. */
+/** Revalidate window of the second app: long enough that no snapshot goes stale during the load. */
 const WINDOW_SECONDS = 600;
-
-async function loadRun(
-  url: string,
-  appPid: number,
-  restPid: number,
-  redisUrl: string,
-  pages: PageTarget[],
-): Promise<ThroughputResult> {
-  const cpu = await connectCpuMeter({ next: appPid, rest: restPid }, redisUrl);
-  try {
-    return await measureThroughput(url, pages, cpu);
-  } finally {
-    await cpu.close();
-  }
-}
 
 /**
  * A second session of the load account, sealed by a kit with the app's environment: with the window on, its
@@ -202,24 +191,43 @@ async function main(): Promise<void> {
     } finally {
       await browser.close();
     }
-    process.stderr.write("bench: throughput (autocannon)\n");
-    const throughput = await loadRun(app.url, app.pid, rest.pid, stack.redisUrl, mainTargets(cookie));
-    await stopApp();
-
-    process.stderr.write(`bench: throughput with the revalidate window on (${WINDOW_SECONDS} s)\n`);
+    // The same build twice, loaded in the same rotating rounds: as is, and with the revalidate window on (no Redis
+    // command per request), so the two sets of pages see the same drift of the machine.
+    process.stderr.write(`bench: second app with the revalidate window on (${WINDOW_SECONDS} s)\n`);
     const windowEnv = { SESSION_REVALIDATE_AFTER_SECONDS: String(WINDOW_SECONDS) };
     const windowedApp = await startApp(rest, windowEnv);
-    stopApp = windowedApp.stop;
+    const stopFirst = stopApp;
+    stopApp = async () => {
+      await windowedApp.stop();
+      await stopFirst();
+    };
     const windowCookie = await cookieUnderWindow(appEnv(rest, windowEnv), cookie);
-    const windowed = await loadRun(windowedApp.url, windowedApp.pid, rest.pid, stack.redisUrl, [
-      { name: "public page / (no cookie)", path: "/", headers: {} },
-      {
-        name: "protected page /account (session cookie, window on)",
-        path: "/account",
-        headers: { cookie: windowCookie },
-      },
-      { name: "public page / (session cookie, window on)", path: "/", headers: { cookie: windowCookie } },
-    ]);
+    process.stderr.write("bench: throughput (autocannon)\n");
+    const mainCpu = await connectCpuMeter({ next: app.pid, rest: rest.pid }, stack.redisUrl);
+    const windowCpu = await connectCpuMeter({ next: windowedApp.pid, rest: rest.pid }, stack.redisUrl);
+    const on = (url: string, cpu: CpuMeter, pages: PageTarget[]): LoadTarget[] =>
+      pages.map((page) => ({ ...page, url: `${url}${page.path}`, cpu }));
+    const main = on(app.url, mainCpu, mainTargets(cookie));
+    let rows: ThroughputRow[];
+    try {
+      rows = await measureThroughput([
+        ...main,
+        ...on(windowedApp.url, windowCpu, [
+          { name: "public page / (no cookie)", path: "/", headers: {} },
+          {
+            name: "protected page /account (session cookie, window on)",
+            path: "/account",
+            headers: { cookie: windowCookie },
+          },
+          { name: "public page / (session cookie, window on)", path: "/", headers: { cookie: windowCookie } },
+        ]),
+      ]);
+    } finally {
+      await mainCpu.close();
+      await windowCpu.close();
+    }
+    const throughput: ThroughputResult = { rows: rows.slice(0, main.length), ...LOAD };
+    const windowed: ThroughputResult = { rows: rows.slice(main.length), ...LOAD };
     const partial: Omit<Results, "findings"> = {
       machine,
       loadavgEnd: formatLoad(),

@@ -175,11 +175,11 @@ export function renderMarkdown(results: Results): string {
     "",
     "### The same pages without the per-request Redis GET",
     "",
-    `A second \`next start\` of the same build with \`SESSION_REVALIDATE_AFTER_SECONDS=${results.windowed.windowSeconds}\` ` +
+    `A second \`next start\` of the same build, loaded in the same rotating rounds as the pages above, with \`SESSION_REVALIDATE_AFTER_SECONDS=${results.windowed.windowSeconds}\` ` +
       "and a cookie issued under it: middleware trusts the sealed snapshot and sends no Redis command; everything " +
       "else (cookie check, hand-off HMAC, signed-in rendering) is unchanged. Not a recommended setting (a revoked " +
-      "device keeps working until the window ends): it shows what the per-request check costs. Same load, its own " +
-      "signed-out baseline.",
+      "device keeps working until the window ends): it shows what the per-request check costs. Its own " +
+      "signed-out row is the baseline for its ratios.",
     "",
     throughputTable(results.windowed.rows),
     "",

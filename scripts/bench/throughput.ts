@@ -1,8 +1,9 @@
 /**
  * Protected vs public page throughput on `next start` under the same load (autocannon, same connections and
  * duration), in rounds whose order rotates so that background load on the machine hits every page alike. The
- * signed-in public page separates the session check's cost from the protected page's own rendering; index.ts runs
- * the same pages again on an app with the revalidate window on, which takes the per-request Redis GET away.
+ * signed-in public page separates the session check's cost from the protected page's own rendering; index.ts also
+ * loads the same pages on a second app with the revalidate window on, which takes the per-request Redis GET away,
+ * in the same rounds.
  */
 import autocannon from "autocannon";
 import type { CpuMeter } from "./cpu";
@@ -48,12 +49,14 @@ export function mainTargets(cookie: string): PageTarget[] {
   ];
 }
 
-export async function measureThroughput(
-  baseURL: string,
-  pages: PageTarget[],
-  cpu: CpuMeter,
-): Promise<ThroughputResult> {
-  const targets = pages.map((page) => ({ ...page, url: `${baseURL}${page.path}` }));
+/** A page on one running app, with the meter of that app's process tree. */
+export type LoadTarget = PageTarget & { url: string; cpu: CpuMeter };
+
+/**
+ * Every target, in the same rotating rounds: targets on different apps (index.ts runs two) see the same drift
+ * of the machine, so their ratios can be compared.
+ */
+export async function measureThroughput(targets: LoadTarget[]): Promise<ThroughputRow[]> {
   await Promise.all(targets.map((target) => run(target.url, target.headers, 2))); // warm-up
   const totals = targets.map((target) => ({
     name: target.name,
@@ -71,9 +74,9 @@ export async function measureThroughput(
       const target = targets[index];
       const total = totals[index];
       if (target === undefined || total === undefined) continue;
-      const before = await cpu.sample();
+      const before = await target.cpu.sample();
       const result = await run(target.url, target.headers, ROUND_SECONDS);
-      const after = await cpu.sample();
+      const after = await target.cpu.sample();
       total.cpu.next += after.nextMs - before.nextMs;
       total.cpu.bench += after.benchMs - before.benchMs;
       total.cpu.rest += after.restMs - before.restMs;
@@ -87,24 +90,22 @@ export async function measureThroughput(
   }
   const median = (values: number[]): number =>
     [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
-  return {
-    rows: totals.map((total) => ({
-      name: total.name,
-      requests: total.requests,
-      seconds: total.seconds,
-      rps: total.requests / total.seconds,
-      non2xx: total.non2xx,
-      p50: median(total.p50),
-      p99: median(total.p99),
-      cpuPerRequest: {
-        next: total.cpu.next / total.requests,
-        bench: total.cpu.bench / total.requests,
-        rest: total.cpu.rest / total.requests,
-        redis: total.cpu.redis / total.requests,
-      },
-    })),
-    connections: CONNECTIONS,
-    roundSeconds: ROUND_SECONDS,
-    rounds: ROUNDS,
-  };
+  return totals.map((total) => ({
+    name: total.name,
+    requests: total.requests,
+    seconds: total.seconds,
+    rps: total.requests / total.seconds,
+    non2xx: total.non2xx,
+    p50: median(total.p50),
+    p99: median(total.p99),
+    cpuPerRequest: {
+      next: total.cpu.next / total.requests,
+      bench: total.cpu.bench / total.requests,
+      rest: total.cpu.rest / total.requests,
+      redis: total.cpu.redis / total.requests,
+    },
+  }));
 }
+
+/** How the load was generated, for the report. */
+export const LOAD = { connections: CONNECTIONS, roundSeconds: ROUND_SECONDS, rounds: ROUNDS };
