@@ -6,8 +6,9 @@
  * `reason: "unavailable"`, never a sign-out; misuse (empty user id, bad config) throws `session: ...`.
  * Cost per call (Redis commands): validate 1 (GET) — 0 inside the optional revalidate window; touch 1 script
  * (at most once per touchIntervalSeconds per session); create 1 script (+1 when replacing another user's cookie);
- * list / validate-and-list / revoke-one / revoke-others / revoke-all / logout 1 script each. Create, revoke and logout add one
- * metrics script handed to `defer` (after the response); a due touch adds one too (it is off the hot path already).
+ * list / validate-and-list / revoke-one / revoke-others / revoke-all / logout 1 script each. Create, revoke and
+ * logout add one metrics script handed to `defer` (after the response); a due touch adds one too (it is off the
+ * hot path already).
  * Seam: `now` (an injectable clock, ms) and `redis` (any @upstash/redis client) are the two things to swap.
  */
 import type { Redis } from "@upstash/redis";

@@ -4,6 +4,7 @@
  */
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSessionKit } from "@/lib/session";
 import { type Stack, startStack } from "../../scripts/stack";
 
 describe("embedded engine", () => {
@@ -62,6 +63,33 @@ describe("embedded engine", () => {
     expect(await script.evalsha(["k"], ["v2"])).toBe("v2");
     expect(await redis.scriptFlush()).toBe("OK");
     expect(await script.exec(["k"], ["v3"])).toBe("v3");
+  });
+
+  it("runs the session kit's scripts: what `npm run dev` without Redis relies on", async () => {
+    const kit = createSessionKit({
+      redis: new Redis({
+        url: stack.restUrl,
+        token: stack.restToken,
+        enableTelemetry: false,
+        automaticDeserialization: false,
+      }),
+      env: { SESSION_SECRET: "embedded-secret-0123456789-abcdefghijklmnop" },
+      activity: true,
+    });
+    const device = { userAgent: "Mozilla/5.0 (embedded)", browser: "Firefox", os: "Linux" };
+    const laptop = await kit.createSession({ userId: "embedded-user", device });
+    const phone = await kit.createSession({ userId: "embedded-user", device: { ...device, os: "Android" } });
+    if (!laptop.ok || !phone.ok) throw new Error("sign-in failed on the embedded engine");
+
+    const listed = await kit.validateAndListSessions(laptop.cookie.value, { activityLimit: 5 });
+    expect(listed.ok && listed.listing.sessions.map((s) => s.id).sort()).toEqual(
+      [laptop.session.id, phone.session.id].sort(),
+    );
+    expect(listed.ok && listed.listing.activity?.length).toBe(2);
+    expect(await kit.revokeSession("embedded-user", phone.session.id)).toEqual({ ok: true, revoked: true });
+    expect(await kit.validateAndListSessions(phone.cookie.value)).toEqual({ ok: false, reason: "revoked" });
+    const after = await kit.listUserSessions("embedded-user");
+    expect(after.ok && after.sessions.map((s) => s.id)).toEqual([laptop.session.id]);
   });
 
   it("refuses the same commands as the Redis engine", async () => {

@@ -31,12 +31,14 @@ const UNITS: ReadonlyArray<[Intl.RelativeTimeFormatUnit, number]> = [
   ["minute", 60],
 ];
 
+const relativeFormat = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+
 export function relativeTime(thenMs: number, nowMs: number): string {
   const seconds = Math.round((thenMs - nowMs) / 1000);
   if (Math.abs(seconds) < 60) return "just now";
-  const format = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
   for (const [unit, unitSeconds] of UNITS) {
-    if (Math.abs(seconds) >= unitSeconds) return format.format(Math.round(seconds / unitSeconds), unit);
+    if (Math.abs(seconds) >= unitSeconds)
+      return relativeFormat.format(Math.round(seconds / unitSeconds), unit);
   }
   return "just now";
 }
