@@ -13,8 +13,11 @@ export function emailKey(prefix: string, normalizedEmail: string): string {
   return `${prefix}email:${normalizedEmail}`;
 }
 
-/** `{prefix}ratelimit:login:ip` and `{prefix}ratelimit:login:account`: @upstash/ratelimit key prefixes. */
-export function loginRateLimitPrefix(prefix: string, scope: "ip" | "account"): string {
+/**
+ * `{prefix}ratelimit:login:ip`, `…:account` and `…:device` (a known browser's own window, device-cookie.ts):
+ * @upstash/ratelimit key prefixes.
+ */
+export function loginRateLimitPrefix(prefix: string, scope: "ip" | "account" | "device"): string {
   return `${prefix}ratelimit:login:${scope}`;
 }
 

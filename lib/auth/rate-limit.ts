@@ -1,13 +1,16 @@
 /**
  * Sign-in throttling with @upstash/ratelimit over the session store's Redis: one sliding window per client IP,
- * one per account (normalized email). A limiter timeout or error counts as a denial (fail closed).
+ * one per account (normalized email), and one per known browser of that account: an attempt that carries the
+ * account's device cookie (device-cookie.ts) counts against its own window instead of the account's, so an attacker
+ * who closes the account's window does not lock its owner out. A limiter timeout or error counts as a denial
+ * (fail closed).
  * The IP comes from the kit's device info, set only when SESSION_TRUSTED_IP_HEADER names a header your proxy
  * controls; without it the per-IP window is skipped (one shared "unknown" bucket would let a single client lock
  * everybody out).
  */
 import { Ratelimit } from "@upstash/ratelimit";
 import type { Redis } from "@upstash/redis";
-import { createHash } from "node:crypto";
+import { accountDigest } from "./device-cookie";
 import { authEnv } from "./env";
 import { loginRateLimitPrefix, signUpRateLimitPrefix } from "./keys";
 import { authRedis } from "./redis";
@@ -17,7 +20,9 @@ export type LoginThrottle =
   | { ok: false; reason: "throttled"; retryAfterSeconds: number }
   | { ok: false; reason: "unavailable" };
 
-let limiters: { ip: Ratelimit; account: Ratelimit; signUp: Ratelimit } | undefined;
+type Limiters = { ip: Ratelimit; account: Ratelimit; device: Ratelimit; signUp: Ratelimit };
+
+let limiters: Limiters | undefined;
 
 const SHEBANG_LINE = /^#!lua[^\n]*\n/;
 let stripShebang = false;
@@ -50,7 +55,7 @@ function shebangTolerant(redis: Redis): Redis {
   });
 }
 
-function authLimiters(): { ip: Ratelimit; account: Ratelimit; signUp: Ratelimit } {
+function authLimiters(): Limiters {
   if (limiters !== undefined) return limiters;
   const env = authEnv();
   const redis = shebangTolerant(authRedis());
@@ -67,6 +72,15 @@ function authLimiters(): { ip: Ratelimit; account: Ratelimit; signUp: Ratelimit 
       redis,
       limiter: Ratelimit.slidingWindow(env.AUTH_LOGIN_LIMIT_PER_ACCOUNT, "15 m"),
       prefix: loginRateLimitPrefix(env.AUTH_KEY_PREFIX, "account"),
+      timeout: env.AUTH_REDIS_TIMEOUT_MS,
+      analytics: false,
+      ephemeralCache: false,
+    }),
+    // A known browser gets the account's allowance for itself.
+    device: new Ratelimit({
+      redis,
+      limiter: Ratelimit.slidingWindow(env.AUTH_LOGIN_LIMIT_PER_ACCOUNT, "15 m"),
+      prefix: loginRateLimitPrefix(env.AUTH_KEY_PREFIX, "device"),
       timeout: env.AUTH_REDIS_TIMEOUT_MS,
       analytics: false,
       ephemeralCache: false,
@@ -90,7 +104,7 @@ function slotTag(identifier: string): string {
 
 // Keys carry a digest, not the email itself.
 function accountIdentifier(normalizedEmail: string): string {
-  return slotTag(createHash("sha256").update(normalizedEmail).digest("base64url"));
+  return slotTag(accountDigest(normalizedEmail));
 }
 
 function verdict(
@@ -118,14 +132,23 @@ export async function checkSignUpThrottle(ip: string | undefined): Promise<Login
   }
 }
 
-/** Consumes one attempt from both windows. Call before any password work. */
+/**
+ * Consumes one attempt from the IP window and from the account's window, or, with `deviceId` (from a device
+ * cookie that `readDeviceCookie` accepted for this account), from that browser's own window instead. Call before
+ * any password work.
+ */
 export async function checkLoginThrottle(input: {
   ip: string | undefined;
   normalizedEmail: string;
+  deviceId?: string;
 }): Promise<LoginThrottle> {
-  const { ip, account } = authLimiters();
+  const { ip, account, device } = authLimiters();
   try {
-    const checks = [account.limit(accountIdentifier(input.normalizedEmail))];
+    const checks = [
+      input.deviceId === undefined
+        ? account.limit(accountIdentifier(input.normalizedEmail))
+        : device.limit(slotTag(input.deviceId)),
+    ];
     if (input.ip !== undefined && input.ip !== "") checks.push(ip.limit(slotTag(input.ip)));
     return verdict(await Promise.all(checks));
   } catch {

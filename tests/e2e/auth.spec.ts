@@ -1,4 +1,4 @@
-import { expect, fillLogin, sessionCookie, signIn, signUp, test, uniqueEmail } from "./fixtures";
+import { expect, fillLogin, sessionCookie, signIn, signUp, test, uniqueEmail, USER_AGENTS } from "./fixtures";
 
 test.describe("signing up and signing in", () => {
   test("a new user signs up, signs in and sees this device on the devices page", async ({ page }) => {
@@ -57,6 +57,35 @@ test.describe("signing up and signing in", () => {
     await fillLogin(page, account);
     await expect(alert).toHaveText(/^Too many sign-in attempts\. Try again in \d+ seconds\.$/);
     await expect(page).toHaveURL(/\/login/);
+  });
+
+  test("a browser that signed in before still gets in while strangers have throttled the account", async ({
+    page,
+    account,
+    openDevice,
+  }) => {
+    const owner = await openDevice(USER_AGENTS.desktopChrome);
+    const names = (await owner.context.cookies()).map((cookie) => cookie.name);
+    expect(
+      names.filter((name) => name.endsWith("session-device")),
+      "a device cookie after sign-in",
+    ).toHaveLength(1);
+
+    // Somebody else guesses passwords for the account until its window closes.
+    await page.goto("/login");
+    const alert = page.getByRole("main").getByRole("alert");
+    let throttled = false;
+    for (let attempt = 1; attempt <= 12 && !throttled; attempt += 1) {
+      await fillLogin(page, { email: account.email, password: `guess-${attempt}` });
+      throttled = (await alert.textContent())?.startsWith("Too many") === true;
+    }
+    expect(throttled, "the account's window should close within 12 attempts").toBe(true);
+    await fillLogin(page, account);
+    await expect(alert, "even the right password waits on a stranger's browser").toHaveText(/^Too many/);
+
+    // The owner's browser, signed out since, signs in as usual.
+    await owner.context.clearCookies({ name: /^(__Host-)?session$/ });
+    await signIn(owner.page, account);
   });
 
   test("invalid form input is reported per field, never a server error", async ({ page }) => {

@@ -36,6 +36,22 @@ describe("login throttling", () => {
     expect(await attempt("bystander@example.test")).toEqual({ ok: true });
   });
 
+  it("lets the owner's known browser in while strangers have closed the account's window", async () => {
+    const attempt = (deviceId?: string): ReturnType<typeof checkLoginThrottle> =>
+      checkLoginThrottle({ ip: undefined, normalizedEmail: "owner@example.test", deviceId });
+    for (let i = 0; i < 3; i += 1) expect(await attempt(), `stranger attempt ${i + 1}`).toEqual({ ok: true });
+    expect((await attempt()).ok, "the account's window is closed for strangers").toBe(false);
+
+    const laptop = "L".repeat(22);
+    const phone = "P".repeat(22);
+    expect(await attempt(laptop), "a known browser has a window of its own").toEqual({ ok: true });
+    expect((await attempt()).ok, "still closed for strangers").toBe(false);
+    // A known browser guessing wrong closes only its own window.
+    for (let i = 0; i < 2; i += 1) expect(await attempt(laptop)).toEqual({ ok: true });
+    expect((await attempt(laptop)).ok).toBe(false);
+    expect(await attempt(phone)).toEqual({ ok: true });
+  });
+
   it("denies an IP after its limit across different accounts", async () => {
     const results = [];
     for (let i = 0; i < 6; i += 1) {

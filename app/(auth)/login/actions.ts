@@ -1,10 +1,11 @@
 "use server";
 
-import { headers } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { after } from "next/server";
 import { z } from "zod";
 import { appOrigin, notifyNewDeviceSignIn } from "@/lib/ops/notifier";
+import { deviceCookie, deviceCookieName, readDeviceCookie } from "@/lib/auth/device-cookie";
 import { checkLoginThrottle } from "@/lib/auth/rate-limit";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { verifyAgainstDummyHash, verifyPassword } from "@/lib/auth/password";
@@ -40,8 +41,15 @@ export async function loginAction(
   const email = normalizeEmail(parsed.data.email);
   const requestHeaders = await headers();
   const device = deviceFromHeaders(requestHeaders);
+  const kit = getSessionKit();
+  const cookieStore = await cookies();
+  const deviceId = readDeviceCookie(
+    kit.config.secret,
+    cookieStore.get(deviceCookieName(kit.config.cookieName))?.value,
+    email,
+  );
 
-  const throttle = await checkLoginThrottle({ ip: device.ip, normalizedEmail: email });
+  const throttle = await checkLoginThrottle({ ip: device.ip, normalizedEmail: email, deviceId });
   if (!throttle.ok) {
     if (throttle.reason === "unavailable") return formError(UNAVAILABLE, {}, email);
     return formError(
@@ -59,14 +67,12 @@ export async function loginAction(
       : await verifyPassword(parsed.data.password, found.user.passwordHash);
   if (found.user === null || !passwordOk) {
     // Counted in the metrics; logged in the account's security activity when the account exists.
-    await getSessionKit().recordFailedSignIn(
-      found.user === null ? undefined : { userId: found.user.id, device },
-    );
+    await kit.recordFailedSignIn(found.user === null ? undefined : { userId: found.user.id, device });
     return formError(INCORRECT, {}, email);
   }
 
   // A brand-new session every time; whatever session this browser had before is revoked.
-  const created = await getSessionKit().createSession({
+  const created = await kit.createSession({
     userId: found.user.id,
     label: found.user.email,
     device,
@@ -84,6 +90,8 @@ export async function loginAction(
     return formError(UNAVAILABLE, {}, email);
   }
   await setSessionCookie(created.cookie);
+  const known = deviceCookie(kit.config.secret, created.cookie, email, deviceId);
+  cookieStore.set(known.name, known.value, known.options);
   if (created.newDevice === true) {
     const session = created.session;
     const origin = appOrigin();
