@@ -170,6 +170,16 @@ const OPENED_TTL_MS = 60_000;
 const OPENED_MAX = 1000;
 const DECODED_MAX = 1000;
 
+/** Sets `key` as the newest entry of an insertion-ordered cache; beyond `max` entries the oldest goes. */
+function putBounded<V>(cache: Map<string, V>, key: string, value: V, max: number): void {
+  cache.delete(key);
+  cache.set(key, value);
+  if (cache.size > max) {
+    const oldest = cache.keys().next();
+    if (oldest.done !== true) cache.delete(oldest.value);
+  }
+}
+
 /** The caller's own copy of a cached decode: nobody can change what the next validation reads. */
 function copyStored(stored: StoredValue): StoredValue {
   if (stored.kind !== "session") return stored;
@@ -238,12 +248,7 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
     const payload = await unsealCookie(cookieValue, await getPasswords());
     if (payload === null) return null;
     const entry = { payload, hash: await hashSessionToken(payload.t), until: clock + OPENED_TTL_MS };
-    opened.delete(cookieValue);
-    opened.set(cookieValue, entry);
-    if (opened.size > OPENED_MAX) {
-      const oldest = opened.keys().next();
-      if (oldest.done !== true) opened.delete(oldest.value);
-    }
+    putBounded(opened, cookieValue, entry, OPENED_MAX);
     return entry;
   };
 
@@ -256,11 +261,7 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
     let stored = decoded.get(value);
     if (stored === undefined) {
       stored = decodeStoredValue(value);
-      decoded.set(value, stored);
-      if (decoded.size > DECODED_MAX) {
-        const oldest = decoded.keys().next();
-        if (oldest.done !== true) decoded.delete(oldest.value);
-      }
+      putBounded(decoded, value, stored, DECODED_MAX);
     }
     return copyStored(stored);
   };
