@@ -59,40 +59,29 @@ function authLimiters(): Limiters {
   if (limiters !== undefined) return limiters;
   const env = authEnv();
   const redis = shebangTolerant(authRedis());
+  const window = (
+    limiter: ConstructorParameters<typeof Ratelimit>[0]["limiter"],
+    prefix: string,
+  ): Ratelimit =>
+    new Ratelimit({
+      redis,
+      limiter,
+      prefix,
+      timeout: env.AUTH_REDIS_TIMEOUT_MS,
+      analytics: false,
+      ephemeralCache: false,
+    });
+  const login = (scope: "ip" | "account" | "device"): string =>
+    loginRateLimitPrefix(env.AUTH_KEY_PREFIX, scope);
   limiters = {
-    ip: new Ratelimit({
-      redis,
-      limiter: Ratelimit.slidingWindow(env.AUTH_LOGIN_LIMIT_PER_IP_PER_MINUTE, "1 m"),
-      prefix: loginRateLimitPrefix(env.AUTH_KEY_PREFIX, "ip"),
-      timeout: env.AUTH_REDIS_TIMEOUT_MS,
-      analytics: false,
-      ephemeralCache: false,
-    }),
-    account: new Ratelimit({
-      redis,
-      limiter: Ratelimit.slidingWindow(env.AUTH_LOGIN_LIMIT_PER_ACCOUNT, "15 m"),
-      prefix: loginRateLimitPrefix(env.AUTH_KEY_PREFIX, "account"),
-      timeout: env.AUTH_REDIS_TIMEOUT_MS,
-      analytics: false,
-      ephemeralCache: false,
-    }),
+    ip: window(Ratelimit.slidingWindow(env.AUTH_LOGIN_LIMIT_PER_IP_PER_MINUTE, "1 m"), login("ip")),
+    account: window(Ratelimit.slidingWindow(env.AUTH_LOGIN_LIMIT_PER_ACCOUNT, "15 m"), login("account")),
     // A known browser gets the account's allowance for itself.
-    device: new Ratelimit({
-      redis,
-      limiter: Ratelimit.slidingWindow(env.AUTH_LOGIN_LIMIT_PER_ACCOUNT, "15 m"),
-      prefix: loginRateLimitPrefix(env.AUTH_KEY_PREFIX, "device"),
-      timeout: env.AUTH_REDIS_TIMEOUT_MS,
-      analytics: false,
-      ephemeralCache: false,
-    }),
-    signUp: new Ratelimit({
-      redis,
-      limiter: Ratelimit.slidingWindow(env.AUTH_SIGNUP_LIMIT_PER_IP_PER_HOUR, "1 h"),
-      prefix: signUpRateLimitPrefix(env.AUTH_KEY_PREFIX),
-      timeout: env.AUTH_REDIS_TIMEOUT_MS,
-      analytics: false,
-      ephemeralCache: false,
-    }),
+    device: window(Ratelimit.slidingWindow(env.AUTH_LOGIN_LIMIT_PER_ACCOUNT, "15 m"), login("device")),
+    signUp: window(
+      Ratelimit.slidingWindow(env.AUTH_SIGNUP_LIMIT_PER_IP_PER_HOUR, "1 h"),
+      signUpRateLimitPrefix(env.AUTH_KEY_PREFIX),
+    ),
   };
   return limiters;
 }
