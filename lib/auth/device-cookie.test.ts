@@ -10,28 +10,31 @@ const SESSION: SessionCookie = {
 };
 
 describe("device cookie", () => {
-  it("is read back for the account it was issued for, keeping its id across sign-ins", () => {
-    const first = deviceCookie(SECRET, SESSION, "owner@example.test", undefined);
+  it("is read back for the account it was issued for, keeping its id across sign-ins", async () => {
+    const first = await deviceCookie(SECRET, SESSION, "owner@example.test", undefined);
     expect(first.name).toBe("__Host-session-device");
     expect(first.options).toEqual({ ...SESSION.options, maxAge: 365 * 86_400 });
-    const id = readDeviceCookie(SECRET, first.value, "owner@example.test");
+    const id = await readDeviceCookie(SECRET, first.value, "owner@example.test");
     expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    const again = deviceCookie(SECRET, SESSION, "owner@example.test", id);
-    expect(readDeviceCookie(SECRET, again.value, "owner@example.test")).toBe(id);
+    const again = await deviceCookie(SECRET, SESSION, "owner@example.test", id);
+    expect(await readDeviceCookie(SECRET, again.value, "owner@example.test")).toBe(id);
     expect(first.value, "the email is not in the cookie").not.toContain("owner");
   });
 
-  it("counts for nothing with another account, another secret, an edit or junk", () => {
-    const { value } = deviceCookie(SECRET, SESSION, "owner@example.test", undefined);
-    expect(readDeviceCookie(SECRET, value, "attacker@example.test")).toBeUndefined();
+  it("counts for nothing with another account, another secret, an edit or junk", async () => {
+    const { value } = await deviceCookie(SECRET, SESSION, "owner@example.test", undefined);
+    expect(await readDeviceCookie(SECRET, value, "attacker@example.test")).toBeUndefined();
     expect(
-      readDeviceCookie("another-secret-0123456789-abcdefghijklmno", value, "owner@example.test"),
+      await readDeviceCookie("another-secret-0123456789-abcdefghijklmno", value, "owner@example.test"),
     ).toBeUndefined();
     const [body, signature] = value.split(".") as [string, string];
     const edited = Buffer.from(JSON.stringify({ a: "x", n: "A".repeat(22) })).toString("base64url");
-    expect(readDeviceCookie(SECRET, `${edited}.${signature}`, "owner@example.test")).toBeUndefined();
+    expect(await readDeviceCookie(SECRET, `${edited}.${signature}`, "owner@example.test")).toBeUndefined();
     for (const junk of [undefined, "", ".", `${body}.`, `${body}.${signature}.x`, "%%.%%", "x".repeat(600)]) {
-      expect(readDeviceCookie(SECRET, junk, "owner@example.test"), `junk ${String(junk)}`).toBeUndefined();
+      expect(
+        await readDeviceCookie(SECRET, junk, "owner@example.test"),
+        `junk ${String(junk)}`,
+      ).toBeUndefined();
     }
   });
 });

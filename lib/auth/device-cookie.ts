@@ -3,12 +3,13 @@
  * browser keeps a signed cookie naming that account. Its later sign-in attempts for the same account count against
  * a window of that cookie's own (rate-limit.ts) instead of the account's, so somebody hammering the account from
  * elsewhere closes the account's window for strangers only, never for its owner's known browsers.
- * Value: `<base64url(JSON {a: account digest, n: random id})>.<base64url HMAC-SHA-256>`, key derived from
- * SESSION_SECRET. Server only (node:crypto).
+ * Value: the kit's signed token (lib/session/signed.ts) of `{a: account digest, n: random id}`, key derived from
+ * SESSION_SECRET for this purpose. Server only (node:crypto).
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { SessionCookie } from "@/lib/session";
+import { createSigner, type Signer } from "@/lib/session/signed";
 
 const PURPOSE = "lib/auth:device-cookie:v1";
 const MAX_AGE_SECONDS = 365 * 86_400;
@@ -21,33 +22,28 @@ export function accountDigest(normalizedEmail: string): string {
   return createHash("sha256").update(normalizedEmail).digest("base64url");
 }
 
-function mac(secret: string, body: string): Buffer {
-  const key = createHmac("sha256", secret).update(PURPOSE).digest();
-  return createHmac("sha256", key).update(body).digest();
+// The kit's signed-token format (signed.ts), with a key of its own for this purpose.
+const signers = new Map<string, Signer>();
+function signerFor(secret: string): Signer {
+  let signer = signers.get(secret);
+  if (signer === undefined) {
+    signer = createSigner(secret, PURPOSE);
+    signers.set(secret, signer);
+  }
+  return signer;
 }
 
 /**
  * The cookie's id when `value` is a genuine device cookie for this account, else undefined (forged, truncated,
  * for another account, or absent).
  */
-export function readDeviceCookie(
+export async function readDeviceCookie(
   secret: string,
   value: string | undefined,
   normalizedEmail: string,
-): string | undefined {
-  if (value === undefined || value.length > MAX_LENGTH) return undefined;
-  const [body, signature, extra] = value.split(".");
-  if (body === undefined || signature === undefined || extra !== undefined) return undefined;
-  const expected = mac(secret, body);
-  const given = Buffer.from(signature, "base64url");
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(body, "base64url").toString("utf8"));
-  } catch {
-    return undefined;
-  }
-  const parsed = payloadSchema.safeParse(json);
+): Promise<string | undefined> {
+  if (value === undefined) return undefined;
+  const parsed = payloadSchema.safeParse(await signerFor(secret).open(value, MAX_LENGTH));
   if (!parsed.success || parsed.data.a !== accountDigest(normalizedEmail)) return undefined;
   return parsed.data.n;
 }
@@ -57,17 +53,16 @@ export function readDeviceCookie(
  * account) so the browser keeps its window, or starts a new one. Named after the session cookie, with its
  * Secure flag and `__Host-` prefix.
  */
-export function deviceCookie(
+export async function deviceCookie(
   secret: string,
   sessionCookie: SessionCookie,
   normalizedEmail: string,
   id: string | undefined,
-): SessionCookie {
+): Promise<SessionCookie> {
   const payload = { a: accountDigest(normalizedEmail), n: id ?? randomBytes(16).toString("base64url") };
-  const body = Buffer.from(JSON.stringify(payload)).toString("base64url");
   return {
     name: deviceCookieName(sessionCookie.name),
-    value: `${body}.${mac(secret, body).toString("base64url")}`,
+    value: await signerFor(secret).sign(payload),
     options: { ...sessionCookie.options, maxAge: MAX_AGE_SECONDS },
   };
 }

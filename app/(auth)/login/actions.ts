@@ -43,7 +43,7 @@ export async function loginAction(
   const device = deviceFromHeaders(requestHeaders);
   const kit = getSessionKit();
   const cookieStore = await cookies();
-  const deviceId = readDeviceCookie(
+  const deviceId = await readDeviceCookie(
     kit.config.secret,
     cookieStore.get(deviceCookieName(kit.config.cookieName))?.value,
     email,
@@ -90,7 +90,7 @@ export async function loginAction(
     return formError(UNAVAILABLE, {}, email);
   }
   await setSessionCookie(created.cookie);
-  const known = deviceCookie(kit.config.secret, created.cookie, email, deviceId);
+  const known = await deviceCookie(kit.config.secret, created.cookie, email, deviceId);
   cookieStore.set(known.name, known.value, known.options);
   if (created.newDevice === true) {
     const session = created.session;
