@@ -103,6 +103,10 @@ describe("hand-off with a preloaded session listing", () => {
   };
   const phone: DeviceInfo = { ...chrome, userAgent: `${chrome.userAgent} Mobile`, deviceType: "mobile" };
 
+  /** `count` browsers that differ only in their user agent: no two share a device entry. */
+  const distinctBrowsers = (count: number): DeviceInfo[] =>
+    Array.from({ length: count }, (_, i) => ({ ...chrome, userAgent: `${chrome.userAgent} #${i}` }));
+
   function listing(sessionCount: number, activityCount: number, devices: DeviceInfo[]) {
     const sessions = Array.from({ length: sessionCount }, (_, i) =>
       session({ id: `pub_${String(i).padStart(18, "0")}`, device: devices[i % devices.length]! }),
@@ -126,22 +130,14 @@ describe("hand-off with a preloaded session listing", () => {
 
   it("fits the default cap (3 sessions) and 20 activity entries from distinct devices in the size limit", async () => {
     const { signer } = setup();
-    const devices = Array.from({ length: 23 }, (_, i) => ({
-      ...chrome,
-      userAgent: `${chrome.userAgent} #${i}`,
-    }));
-    const header = await signer.sign(session(), "cookie-value", listing(3, 20, devices));
+    const header = await signer.sign(session(), "cookie-value", listing(3, 20, distinctBrowsers(23)));
     expect(header.length).toBeLessThanOrEqual(HANDOFF_MAX_LENGTH);
     expect((await signer.verify(header, "cookie-value"))?.listing?.activity).toHaveLength(20);
   });
 
   it("leaves out a listing too big for one header: the session still goes through", async () => {
     const { signer } = setup();
-    const devices = Array.from({ length: 200 }, (_, i) => ({
-      ...chrome,
-      userAgent: `${chrome.userAgent} #${i}`,
-    }));
-    const header = await signer.sign(session(), "cookie-value", listing(200, 20, devices));
+    const header = await signer.sign(session(), "cookie-value", listing(200, 20, distinctBrowsers(200)));
     expect(header.length).toBeLessThanOrEqual(HANDOFF_MAX_LENGTH);
     expect(await signer.verify(header, "cookie-value")).toEqual({ session: session() });
   });
