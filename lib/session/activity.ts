@@ -9,9 +9,10 @@
  * cjson (they copy the record body verbatim). A list with LPUSH + LTRIM rather than a stream: same cap and order,
  * and it behaves identically on every Redis-compatible engine the kit runs on (the embedded dev engine's XADD
  * reuses ids after trimming).
- * "New device" = the log holds earlier sign-ins and none has the same fingerprint (browser, OS, device type); a
- * first sign-in ever is not announced.
- * Seam: `fingerprintDevice` decides what counts as the same device.
+ * "New device" = the log holds earlier sign-ins and the caller did not vouch for the browser (`createSession`'s
+ * `knownDevice`, e.g. from a signed device cookie); a first sign-in ever is not announced. The fingerprint
+ * (browser, OS, device type) is stored for display only: anyone can copy a user agent.
+ * Seam: `fingerprintDevice` decides how entries group by device on the page.
  */
 import { z } from "zod";
 import { deviceSchema } from "./record";

@@ -18,6 +18,7 @@ export { deviceFromParts, normalizeDevice } from "./device";
 export type {
   CreateSessionInput,
   CreateSessionResult,
+  CredentialVersionResult,
   DeviceInfo,
   EndedReason,
   Handoff,

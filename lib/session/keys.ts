@@ -9,6 +9,9 @@
  *                                 the longest-lived member, so it expires with the user's last session.
  *   P{U}:log                      list: security activity, newest first, capped (activity.ts; optional)
  *   P{U}:report:<nonce>           string: a used "This wasn't me" link, TTL = the link's remaining life
+ *   P{U}:cred                     string: the user's credential version, a counter (absent = "0"), no TTL.
+ *                                 Raised on every credential change (password change or reset); a sign-in that
+ *                                 read an older version is refused inside the create script (see sessions.ts)
  * `{U}` is a Redis Cluster hash tag: all of one user's keys hash to one slot, so the Lua scripts may touch
  * session keys derived from the index (Upstash and Redis Cluster both require single-slot scripts).
  * encodeURIComponent keeps "{", "}" and ":" out of the tag, so no user id can reach another user's keys.
@@ -28,6 +31,8 @@ export type UserKeys = {
   log: string;
   /** `P{U}:report:<nonce>`: a redeemed "This wasn't me" link (notify.ts), kept until the link's expiry. */
   report: (nonce: string) => string;
+  /** `P{U}:cred`: the credential version (a counter, absent = "0", never expires). */
+  credentials: string;
 };
 
 export function userKeys(keyPrefix: string, userId: string): UserKeys {
@@ -39,6 +44,7 @@ export function userKeys(keyPrefix: string, userId: string): UserKeys {
     session: (tokenHash) => `${sessionPrefix}${tokenHash}`,
     log: `${base}:log`,
     report: (nonce) => `${base}:report:${nonce}`,
+    credentials: `${base}:cred`,
   };
 }
 

@@ -127,18 +127,29 @@ end
 `;
 
 /**
- * KEYS: [index, new session key, (replaced session key)]
+ * KEYS: [index, new session key, credentials key, (replaced session key)]
  * ARGV: [sessionPrefix, newHash, recordJson, ttlMs, now, cap, policy, revokeOthers "1"|"0", markerMs, replaceHash|"",
- *        (logMax, logTtlMs, device fingerprint)]
- * Returns {1, evicted, ended, live} or {0, 0, '', live} when policy "reject-new" refuses; `ended` is the
- * space-joined "<hash>:<reason>" of the sessions it ended, `live` the user's live sessions afterwards; with the
- * log on, a 5th element is 1 when no earlier sign-in in the log had this device fingerprint.
+ *        expectedCredentialVersion|"", knownDevice "1"|"0", (logMax, logTtlMs, device fingerprint)]
+ * Returns {1, evicted, ended, live, newDevice, credentialVersion}, {0, 0, '', live} when policy "reject-new"
+ * refuses, or {-1, 0, '', 0, 0, currentVersion} when an expected credential version is given and is no longer the
+ * user's (a credential change landed while this sign-in was checking the password: nothing is written).
+ * `ended` is the space-joined "<hash>:<reason>" of the sessions it ended, `live` the user's live sessions
+ * afterwards. revokeOthers (a credential change) raises the credential version in the same step, so every
+ * sign-in that read the old version is refused from then on. `newDevice` is 1 when the log holds earlier sign-ins
+ * and the caller did not vouch for the browser (knownDevice, e.g. from a signed device cookie): a user agent can be
+ * copied, so its family is only shown, never trusted.
  */
 export const CREATE_SCRIPT = `${PRELUDE}
-local idx, sp, newHash = KEYS[1], ARGV[1], ARGV[2]
+local idx, sp, newHash, credKey = KEYS[1], ARGV[1], ARGV[2], KEYS[3]
 local now, cap, markerMs = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[9])
 local revokeOthers, replaceHash = ARGV[8] == '1', ARGV[10]
-openLog(sp, ARGV[5], ARGV[11], ARGV[12])
+local expectedVersion, knownDevice, fp = ARGV[11], ARGV[12] == '1', ARGV[15] or ''
+-- Checked first, before anything is written: the password this sign-in verified is no longer the user's.
+local version = redis.call('GET', credKey) or '0'
+if expectedVersion ~= '' and expectedVersion ~= version then
+  return {-1, 0, '', 0, 0, version}
+end
+openLog(sp, ARGV[5], ARGV[13], ARGV[14])
 local others = {}
 for _, m in ipairs(prune(idx, sp, now)) do
   if m.h ~= replaceHash and m.h ~= newHash then others[#others + 1] = m end
@@ -146,7 +157,7 @@ end
 local evict = 0
 if not revokeOthers and #others >= cap then
   if ARGV[7] == 'reject-new' then
-    logEvent('sign_in_refused', ARGV[13], string.match(ARGV[3], '^%d+:%d+:%d+:[01]:[%w_%-]+:(.*)$'))
+    logEvent('sign_in_refused', fp, string.match(ARGV[3], '^%d+:%d+:%d+:[01]:[%w_%-]+:(.*)$'))
     closeLog()
     return {0, 0, '', #others}
   end
@@ -170,18 +181,20 @@ redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
 redis.call('ZADD', idx, ARGV[5], newHash)
 kept[#kept + 1] = { h = newHash }
 expireIndex(idx, sp, kept)
+if revokeOthers then version = tostring(redis.call('INCR', credKey)) end
 local newDevice = 0
 if LOG then
-  -- New device: earlier sign-ins are in the log and none came from this fingerprint (a first sign-in is not).
-  local fp, seen, known = ARGV[13] or '', false, false
+  -- New device: earlier sign-ins are in the log and the caller did not vouch for this browser (a first sign-in is
+  -- not new). The fingerprint is stored for display only.
+  local seen = false
   for _, e in ipairs(redis.call('LRANGE', LOG.key, 0, -1)) do
-    local kind, efp = string.match(e, '^%d+|([%w_]+)|([^|]*)|')
+    local kind = string.match(e, '^%d+|([%w_]+)|')
     if kind == 'sign_in' or kind == 'sign_in_new_device' or kind == 'password_change' then
       seen = true
-      if efp == fp then known = true break end
+      break
     end
   end
-  if seen and not known then newDevice = 1 end
+  if seen and not knownDevice then newDevice = 1 end
   local body = string.match(ARGV[3], '^%d+:%d+:%d+:[01]:[%w_%-]+:(.*)$')
   if revokeOthers then
     logEvent('password_change', fp, body)
@@ -192,7 +205,7 @@ if LOG then
   end
   closeLog()
 end
-return {1, evict, table.concat(ENDED, ' '), #kept, newDevice}
+return {1, evict, table.concat(ENDED, ' '), #kept, newDevice, version}
 `;
 
 /**
@@ -258,12 +271,15 @@ return {revoked, table.concat(ENDED, ' '), left}
 `;
 
 /**
- * KEYS: [index]
+ * KEYS: [index, credentials key]
  * ARGV: [sessionPrefix, reason, now, markerMs, (logMax, logTtlMs)]
- * Returns {revoked, ended, 0}: how many sessions were revoked.
+ * Returns {revoked, ended, 0}: how many sessions were revoked. Reason "password_changed" also raises the credential
+ * version, so a credential change that creates no session here (a reset) still refuses every sign-in that read
+ * the old password.
  */
 export const REVOKE_ALL_SCRIPT = `${PRELUDE}
 local idx, sp, now, markerMs = KEYS[1], ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4])
+if ARGV[2] == 'password_changed' then redis.call('INCR', KEYS[2]) end
 openLog(sp, ARGV[3], ARGV[5], ARGV[6])
 -- Nothing is kept, so revokeWhere deletes the index.
 local revoked = revokeWhere(idx, sp, now, markerMs, ARGV[2], function() return true end)

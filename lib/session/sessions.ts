@@ -60,6 +60,7 @@ import { generatePublicId, generateSessionToken, hashSessionToken, isPublicId } 
 import type {
   CreateSessionInput,
   CreateSessionResult,
+  CredentialVersionResult,
   DeviceInfo,
   EndedReason,
   Handoff,
@@ -104,6 +105,11 @@ export type SessionKitOptions = {
 export interface SessionKit {
   config: SessionConfig;
   createSession(input: CreateSessionInput): Promise<CreateSessionResult>;
+  /**
+   * The user's credential version (one GET). Sign-in reads it BEFORE it reads the password hash and passes it to
+   * `createSession({ credentialVersion })`: a password change that lands in between makes the create refuse.
+   */
+  readCredentialVersion(userId: string): Promise<CredentialVersionResult>;
   validateSessionToken(cookieValue: string | undefined): Promise<ValidationResult>;
   touchSession(cookieValue: string): Promise<TouchResult>;
   /** Validate, and run the touch right away when due (for callers without `waitUntil`/`after`). */
@@ -331,9 +337,14 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
         if (!loggedOut.ok) return UNAVAILABLE;
       }
 
+      if (input.credentialVersion !== undefined && !isCredentialVersion(input.credentialVersion)) {
+        throw new Error(
+          "session: createSession credentialVersion must be the string readCredentialVersion returned",
+        );
+      }
       const keys = userKeys(config.keyPrefix, input.userId);
       const fingerprint = logArgs.length > 0 ? [await fingerprintDevice(session.device)] : [];
-      const scriptKeys = [keys.index, keys.session(hash)];
+      const scriptKeys = [keys.index, keys.session(hash), keys.credentials];
       if (replaceHash !== "") scriptKeys.push(keys.session(replaceHash));
       const result = await attempt(() =>
         store
@@ -349,15 +360,19 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
             input.revokeOtherSessions === true ? "1" : "0",
             markerMs,
             replaceHash,
+            input.credentialVersion ?? "",
+            input.knownDevice === true ? "1" : "0",
             ...logArgs,
             ...fingerprint,
           ]),
       );
       if (!result.ok) return UNAVAILABLE;
       const [created, evicted] = toNumbers(result.value);
+      if (created === -1) return { ok: false, reason: "stale_credentials" };
       if (created === 0) return { ok: false, reason: "limit_reached" };
       if (created !== 1) return UNAVAILABLE;
       const tail = Array.isArray(result.value) ? result.value : [];
+      const credentialVersion = String(tail[5] ?? "0");
       await bookkeep([
         ...endedEvents(tail[2]),
         {
@@ -370,8 +385,17 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
         },
       ]);
       const cookie = await issueCookie(token, session, at);
-      if (logArgs.length === 0) return { ok: true, session, cookie, evicted: evicted ?? 0 };
-      return { ok: true, session, cookie, evicted: evicted ?? 0, newDevice: Number(tail[4]) === 1 };
+      const base = { ok: true as const, session, cookie, evicted: evicted ?? 0, credentialVersion };
+      if (logArgs.length === 0) return base;
+      return { ...base, newDevice: Number(tail[4]) === 1 };
+    },
+
+    async readCredentialVersion(userId) {
+      assertUserId(userId, "readCredentialVersion");
+      const result = await attempt(() => store.get(userKeys(config.keyPrefix, userId).credentials));
+      if (!result.ok) return UNAVAILABLE;
+      const version = result.value === null || result.value === undefined ? "0" : String(result.value);
+      return isCredentialVersion(version) ? { ok: true, version } : UNAVAILABLE;
     },
 
     async validateSessionToken(cookieValue) {
@@ -525,7 +549,10 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
       const result = await attempt(() =>
         store
           .script(REVOKE_ALL_SCRIPT)
-          .exec([keys.index], [keys.sessionPrefix, reason, String(now()), markerMs, ...logArgs]),
+          .exec(
+            [keys.index, keys.credentials],
+            [keys.sessionPrefix, reason, String(now()), markerMs, ...logArgs],
+          ),
       );
       if (!result.ok) return UNAVAILABLE;
       const [revoked, ended, live] = Array.isArray(result.value) ? result.value : [];
@@ -658,6 +685,11 @@ function decodeActivityLines(value: unknown): ActivityEntry[] {
     if (entry !== null) entries.push(entry);
   }
   return entries;
+}
+
+/** A credential version as the kit stores it: the decimal text of a counter. */
+function isCredentialVersion(value: string): boolean {
+  return /^\d{1,20}$/.test(value);
 }
 
 function toNumbers(value: unknown): number[] {

@@ -82,8 +82,22 @@ export type CreateSessionInput = {
   label?: string;
   /** The browser's previous session cookie, if any: it is revoked (no session fixation, no orphan). */
   replaceCookie?: string;
-  /** Revoke every other session of this user in the same atomic step (use on password change). */
+  /**
+   * Revoke every other session of this user in the same atomic step (use on password change). It also raises the
+   * user's credential version, so a sign-in still checking the old password is refused (`stale_credentials`).
+   */
   revokeOtherSessions?: boolean;
+  /**
+   * The credential version `readCredentialVersion` returned BEFORE you read the password hash you verified. The
+   * create script refuses with `stale_credentials` when it is no longer current: a password change landed while
+   * this sign-in was checking the old password. Omit only for sessions that do not come from a credential check.
+   */
+  credentialVersion?: string;
+  /**
+   * The browser proved it signed in to this account before (a signed device cookie bound to the current credential
+   * version). Decides `newDevice`: user-agent families can be copied, so they never make a browser "known".
+   */
+  knownDevice?: boolean;
 };
 
 export type CreateSessionResult =
@@ -92,10 +106,14 @@ export type CreateSessionResult =
       session: Session;
       cookie: SessionCookie;
       evicted: number;
-      /** With the activity log on: earlier sign-ins are logged and none came from this browser/OS/device type. */
+      /** With the activity log on: earlier sign-ins are logged and the caller did not vouch (`knownDevice`). */
       newDevice?: boolean;
+      /** The user's credential version this session was created under (raised by `revokeOtherSessions`). */
+      credentialVersion: string;
     }
   | { ok: false; reason: "limit_reached" }
+  /** The password checked for this sign-in was changed meanwhile: nothing was created; ask to sign in again. */
+  | { ok: false; reason: "stale_credentials" }
   | Unavailable;
 
 export type TouchResult = { ok: true; touched: boolean } | Unavailable;
@@ -119,4 +137,5 @@ export type ValidationWithListing =
 export type Handoff = { session: Session; listing?: SessionListing & { activityLimit: number } };
 export type RevokeSessionResult = { ok: true; revoked: boolean } | Unavailable;
 export type RevokeManyResult = { ok: true; revoked: number } | Unavailable;
+export type CredentialVersionResult = { ok: true; version: string } | Unavailable;
 export type HealthResult = { ok: true; latencyMs: number } | { ok: false; reason: string };

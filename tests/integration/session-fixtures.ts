@@ -62,7 +62,13 @@ export function testKit(
 export async function signIn(
   kit: SessionKit,
   userId: string,
-  extra: { remember?: boolean; name?: string; replaceCookie?: string; revokeOtherSessions?: boolean } = {},
+  extra: {
+    remember?: boolean;
+    name?: string;
+    replaceCookie?: string;
+    revokeOtherSessions?: boolean;
+    knownDevice?: boolean;
+  } = {},
 ): Promise<{ cookie: string; id: string }> {
   const result = await kit.createSession({ userId, device: device(extra.name), ...extra });
   if (!result.ok) throw new Error(`signIn(${userId}) failed: ${result.reason}`);
