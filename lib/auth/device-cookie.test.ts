@@ -11,30 +11,38 @@ const SESSION: SessionCookie = {
 
 describe("device cookie", () => {
   it("is read back for the account it was issued for, keeping its id across sign-ins", async () => {
-    const first = await deviceCookie(SECRET, SESSION, "owner@example.test", undefined);
+    const first = await deviceCookie(SECRET, SESSION, "owner@example.test", undefined, "0");
     expect(first.name).toBe("__Host-session-device");
     expect(first.options).toEqual({ ...SESSION.options, maxAge: 365 * 86_400 });
-    const id = await readDeviceCookie(SECRET, first.value, "owner@example.test");
+    const id = await readDeviceCookie(SECRET, first.value, "owner@example.test", "0");
     expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    const again = await deviceCookie(SECRET, SESSION, "owner@example.test", id);
-    expect(await readDeviceCookie(SECRET, again.value, "owner@example.test")).toBe(id);
+    const again = await deviceCookie(SECRET, SESSION, "owner@example.test", id, "0");
+    expect(await readDeviceCookie(SECRET, again.value, "owner@example.test", "0")).toBe(id);
     expect(first.value, "the email is not in the cookie").not.toContain("owner");
   });
 
   it("counts for nothing with another account, another secret, an edit or junk", async () => {
-    const { value } = await deviceCookie(SECRET, SESSION, "owner@example.test", undefined);
-    expect(await readDeviceCookie(SECRET, value, "attacker@example.test")).toBeUndefined();
+    const { value } = await deviceCookie(SECRET, SESSION, "owner@example.test", undefined, "0");
+    expect(await readDeviceCookie(SECRET, value, "attacker@example.test", "0")).toBeUndefined();
     expect(
-      await readDeviceCookie("another-secret-0123456789-abcdefghijklmno", value, "owner@example.test"),
+      await readDeviceCookie("another-secret-0123456789-abcdefghijklmno", value, "owner@example.test", "0"),
     ).toBeUndefined();
     const [body, signature] = value.split(".") as [string, string];
-    const edited = Buffer.from(JSON.stringify({ a: "x", n: "A".repeat(22) })).toString("base64url");
-    expect(await readDeviceCookie(SECRET, `${edited}.${signature}`, "owner@example.test")).toBeUndefined();
+    const edited = Buffer.from(JSON.stringify({ a: "x", n: "A".repeat(22), c: "0" })).toString("base64url");
+    expect(
+      await readDeviceCookie(SECRET, `${edited}.${signature}`, "owner@example.test", "0"),
+    ).toBeUndefined();
     for (const junk of [undefined, "", ".", `${body}.`, `${body}.${signature}.x`, "%%.%%", "x".repeat(600)]) {
       expect(
-        await readDeviceCookie(SECRET, junk, "owner@example.test"),
+        await readDeviceCookie(SECRET, junk, "owner@example.test", "0"),
         `junk ${String(junk)}`,
       ).toBeUndefined();
     }
+  });
+
+  it("stops counting as known once the password changed (the credential version moved on)", async () => {
+    const { value } = await deviceCookie(SECRET, SESSION, "owner@example.test", undefined, "3");
+    expect(await readDeviceCookie(SECRET, value, "owner@example.test", "3")).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(await readDeviceCookie(SECRET, value, "owner@example.test", "4")).toBeUndefined();
   });
 });

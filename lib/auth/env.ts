@@ -15,6 +15,8 @@ const authEnvSchema = z.object({
   AUTH_LOGIN_LIMIT_PER_IP_PER_MINUTE: positiveInt.default(30),
   /** Sign-in attempts allowed per account per 15 minutes. @default 10 */
   AUTH_LOGIN_LIMIT_PER_ACCOUNT: positiveInt.default(10),
+  /** Account actions (revoke, sign out everywhere) allowed per signed-in session per minute. @default 30 */
+  AUTH_SESSION_ACTIONS_PER_MINUTE: positiveInt.default(30),
   /** Sign-ups allowed per client IP per hour (needs SESSION_TRUSTED_IP_HEADER). @default 20 */
   AUTH_SIGNUP_LIMIT_PER_IP_PER_HOUR: positiveInt.default(20),
   /** Milliseconds a Redis call may take before it counts as unavailable. @default 2000 */

@@ -25,3 +25,11 @@ export function loginRateLimitPrefix(prefix: string, scope: "ip" | "account" | "
 export function signUpRateLimitPrefix(prefix: string): string {
   return `${prefix}ratelimit:signup:ip`;
 }
+
+/**
+ * `{prefix}ratelimit:session:password` and `…:action`: @upstash/ratelimit key prefixes of a signed-in session's own
+ * windows (rate-limit.ts `checkSessionThrottle`).
+ */
+export function sessionRateLimitPrefix(prefix: string, scope: "password" | "action"): string {
+  return `${prefix}ratelimit:session:${scope}`;
+}

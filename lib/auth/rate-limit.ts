@@ -4,6 +4,9 @@
  * account's device cookie (device-cookie.ts) counts against its own window instead of the account's, so an attacker
  * who closes the account's window does not lock its owner out. A limiter timeout or error counts as a denial
  * (fail closed).
+ * Signed-in actions (change password, revoke, sign out everywhere) have windows of their own, per session
+ * (`checkSessionThrottle`): the anonymous per-account window is for sign-in only, so a stranger who closes it never
+ * keeps the signed-in owner from changing the password or signing the stranger out.
  * The IP comes from the kit's device info, set only when SESSION_TRUSTED_IP_HEADER names a header your proxy
  * controls; without it the per-IP window is skipped (one shared "unknown" bucket would let a single client lock
  * everybody out).
@@ -12,7 +15,7 @@ import { Ratelimit } from "@upstash/ratelimit";
 import type { Redis } from "@upstash/redis";
 import { accountDigest } from "./device-cookie";
 import { authEnv } from "./env";
-import { loginRateLimitPrefix, signUpRateLimitPrefix } from "./keys";
+import { loginRateLimitPrefix, sessionRateLimitPrefix, signUpRateLimitPrefix } from "./keys";
 import { authRedis } from "./redis";
 
 export type LoginThrottle =
@@ -20,7 +23,14 @@ export type LoginThrottle =
   | { ok: false; reason: "throttled"; retryAfterSeconds: number }
   | { ok: false; reason: "unavailable" };
 
-type Limiters = { ip: Ratelimit; account: Ratelimit; device: Ratelimit; signUp: Ratelimit };
+type Limiters = {
+  ip: Ratelimit;
+  account: Ratelimit;
+  device: Ratelimit;
+  signUp: Ratelimit;
+  sessionPassword: Ratelimit;
+  sessionAction: Ratelimit;
+};
 
 let limiters: Limiters | undefined;
 
@@ -82,6 +92,15 @@ function authLimiters(): Limiters {
       Ratelimit.slidingWindow(env.AUTH_SIGNUP_LIMIT_PER_IP_PER_HOUR, "1 h"),
       signUpRateLimitPrefix(env.AUTH_KEY_PREFIX),
     ),
+    // A signed-in session checking its password (change password) gets the account's allowance for itself.
+    sessionPassword: window(
+      Ratelimit.slidingWindow(env.AUTH_LOGIN_LIMIT_PER_ACCOUNT, "15 m"),
+      sessionRateLimitPrefix(env.AUTH_KEY_PREFIX, "password"),
+    ),
+    sessionAction: window(
+      Ratelimit.slidingWindow(env.AUTH_SESSION_ACTIONS_PER_MINUTE, "1 m"),
+      sessionRateLimitPrefix(env.AUTH_KEY_PREFIX, "action"),
+    ),
   };
   return limiters;
 }
@@ -140,6 +159,25 @@ export async function checkLoginThrottle(input: {
     ];
     if (input.ip !== undefined && input.ip !== "") checks.push(ip.limit(slotTag(input.ip)));
     return verdict(await Promise.all(checks));
+  } catch {
+    return { ok: false, reason: "unavailable" };
+  }
+}
+
+/**
+ * Consumes one attempt from a signed-in session's own window: "password" for actions that check the current
+ * password (AUTH_LOGIN_LIMIT_PER_ACCOUNT per 15 minutes), "action" for the other account actions
+ * (AUTH_SESSION_ACTIONS_PER_MINUTE). Keyed by the session's public id, never by the account, so nobody else can
+ * use it up.
+ */
+export async function checkSessionThrottle(
+  sessionId: string,
+  scope: "password" | "action",
+): Promise<LoginThrottle> {
+  const { sessionPassword, sessionAction } = authLimiters();
+  try {
+    const limiter = scope === "password" ? sessionPassword : sessionAction;
+    return verdict([await limiter.limit(slotTag(sessionId))]);
   } catch {
     return { ok: false, reason: "unavailable" };
   }

@@ -79,6 +79,19 @@ export async function getUserById(userId: string): Promise<{ ok: true; user: Use
   }
 }
 
+/** The id registered for `email` (one GET), or null. */
+export async function findUserIdByEmail(
+  email: string,
+): Promise<{ ok: true; id: string | null } | Unavailable> {
+  const { AUTH_KEY_PREFIX: prefix } = authEnv();
+  try {
+    const id = await authRedis().get<string>(emailKey(prefix, normalizeEmail(email)));
+    return { ok: true, id: id === null ? null : String(id) };
+  } catch {
+    return { ok: false, reason: "unavailable" };
+  }
+}
+
 export async function findUserByEmail(email: string): Promise<{ ok: true; user: User | null } | Unavailable> {
   const { AUTH_KEY_PREFIX: prefix } = authEnv();
   let userId: string | null;

@@ -1,11 +1,10 @@
 "use server";
 
-import { headers } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { z } from "zod";
+import { changePassword } from "@/lib/auth/change-password";
 import { requireSession } from "@/lib/auth/dal";
-import { hashPassword, verifyPassword } from "@/lib/auth/password";
-import { checkLoginThrottle } from "@/lib/auth/rate-limit";
-import { getUserById, updatePasswordHash } from "@/lib/auth/users";
+import { deviceCookieName } from "@/lib/auth/device-cookie";
 import { deviceFromHeaders, getSessionKit, readSessionCookie, setSessionCookie } from "@/lib/session/next";
 import { firstFieldErrors, formError, formFields, formSuccess, type FormState } from "../../form-state";
 
@@ -42,41 +41,36 @@ export async function changePasswordAction(
   );
   if (!parsed.success) return formError("Check the highlighted fields", firstFieldErrors(parsed.error));
 
-  const found = await getUserById(check.session.userId);
-  if (!found.ok) return formError(UNAVAILABLE);
-  if (found.user === null) return formError("Your account could not be found.");
-
-  const device = deviceFromHeaders(await headers());
-  const throttle = await checkLoginThrottle({
-    ip: device.ip,
-    normalizedEmail: found.user.email,
+  const kit = getSessionKit();
+  const cookieStore = await cookies();
+  const changed = await changePassword(kit, {
+    session: check.session,
+    currentPassword: parsed.data.currentPassword,
+    newPassword: parsed.data.newPassword,
+    device: deviceFromHeaders(await headers()),
+    sessionCookie: await readSessionCookie(),
+    deviceCookie: cookieStore.get(deviceCookieName(kit.config.cookieName))?.value,
   });
-  if (!throttle.ok) {
-    if (throttle.reason === "unavailable") return formError(UNAVAILABLE);
-    return formError(`Too many attempts. Try again in ${throttle.retryAfterSeconds} seconds.`);
+  if (!changed.ok) {
+    switch (changed.reason) {
+      case "incorrect":
+        return formError("Check the highlighted fields", {
+          currentPassword: "Current password is incorrect",
+        });
+      case "throttled":
+        return formError(`Too many attempts. Try again in ${changed.retryAfterSeconds} seconds.`);
+      case "no_account":
+        return formError("Your account could not be found.");
+      case "not_rotated":
+        return formError(
+          "Your password was changed, but other devices could not be signed out yet. Use Sign out everywhere on the devices page.",
+        );
+      case "unavailable":
+        return formError(UNAVAILABLE);
+    }
   }
-  if (!(await verifyPassword(parsed.data.currentPassword, found.user.passwordHash))) {
-    await getSessionKit().recordFailedSignIn();
-    return formError("Check the highlighted fields", { currentPassword: "Current password is incorrect" });
-  }
-
-  const updated = await updatePasswordHash(found.user.id, await hashPassword(parsed.data.newPassword));
-  if (!updated.ok) return formError(UNAVAILABLE);
-
-  // Every other session ends (reason password_changed); this browser gets a fresh session id.
-  const rotated = await getSessionKit().createSession({
-    userId: found.user.id,
-    label: found.user.email,
-    device,
-    remember: check.session.remember,
-    replaceCookie: await readSessionCookie(),
-    revokeOtherSessions: true,
-  });
-  if (!rotated.ok) {
-    return formError(
-      "Your password was changed, but other devices could not be signed out yet. Use Sign out everywhere on the devices page.",
-    );
-  }
-  await setSessionCookie(rotated.cookie);
+  const [sessionCookie, known] = changed.cookies;
+  if (sessionCookie !== undefined) await setSessionCookie(sessionCookie);
+  if (known !== undefined) cookieStore.set(known.name, known.value, known.options);
   return formSuccess("Password changed. Every other device was signed out.");
 }

@@ -3,13 +3,22 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { requireSession } from "@/lib/auth/dal";
+import { requireSession, type SessionCheck } from "@/lib/auth/dal";
+import { checkSessionThrottle } from "@/lib/auth/rate-limit";
 import { clearSessionCookie, getSessionKit, readSessionCookie } from "@/lib/session/next";
 import { formError, formSuccess, type FormState } from "../../form-state";
 
 const UNAVAILABLE = "The session store is unavailable. Nothing changed; try again in a moment.";
 
 const revokeSchema = z.object({ sessionId: z.string().min(1).max(200) });
+
+/** The session's own window for account actions; a stranger's failed sign-ins never count here. */
+async function throttled(check: Extract<SessionCheck, { ok: true }>): Promise<FormState | null> {
+  const throttle = await checkSessionThrottle(check.session.id, "action");
+  if (throttle.ok) return null;
+  if (throttle.reason === "unavailable") return formError(UNAVAILABLE);
+  return formError(`Too many requests. Try again in ${throttle.retryAfterSeconds} seconds.`);
+}
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
@@ -18,6 +27,8 @@ function plural(count: number, word: string): string {
 export async function revokeSessionAction(_previous: FormState, formData: FormData): Promise<FormState> {
   const check = await requireSession("/devices");
   if (!check.ok) return formError(UNAVAILABLE);
+  const refused = await throttled(check);
+  if (refused !== null) return refused;
   const parsed = revokeSchema.safeParse({ sessionId: formData.get("sessionId") });
   if (!parsed.success) return formError("That device could not be found.");
   if (parsed.data.sessionId === check.session.id) {
@@ -37,6 +48,8 @@ export async function revokeOtherSessionsAction(
 ): Promise<FormState> {
   const check = await requireSession("/devices");
   if (!check.ok) return formError(UNAVAILABLE);
+  const refused = await throttled(check);
+  if (refused !== null) return refused;
   const cookie = await readSessionCookie();
   if (cookie === undefined) redirect("/login?next=/devices");
   const result = await getSessionKit().revokeOtherSessions(check.session.userId, cookie);
@@ -48,6 +61,8 @@ export async function revokeOtherSessionsAction(
 export async function logoutEverywhereAction(_previous: FormState, _formData: FormData): Promise<FormState> {
   const check = await requireSession("/devices");
   if (!check.ok) return formError(UNAVAILABLE);
+  const refused = await throttled(check);
+  if (refused !== null) return refused;
   const result = await getSessionKit().revokeUserSessions(check.session.userId, "revoked");
   if (!result.ok) return formError(UNAVAILABLE);
   await clearSessionCookie();
