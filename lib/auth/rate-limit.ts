@@ -4,9 +4,10 @@
  * account's device cookie (device-cookie.ts) counts against its own window instead of the account's, so an attacker
  * who closes the account's window does not lock its owner out. A limiter timeout or error counts as a denial
  * (fail closed).
- * The IP comes from the kit's device info, set only when SESSION_TRUSTED_IP_HEADER names a header your proxy
- * controls; without it the per-IP window is skipped (one shared "unknown" bucket would let a single client lock
- * everybody out).
+ * The IP comes from the kit's device info, set only when the kit trusts your proxy (SESSION_TRUSTED_PLATFORM, or
+ * SESSION_TRUSTED_IP_HEADER with SESSION_TRUSTED_PROXY_COUNT), and then the hop that proxy appended, so a client
+ * cannot pick its own key; without it the per-IP window is skipped (one shared "unknown" bucket would let a
+ * single client lock everybody out).
  */
 import { Ratelimit } from "@upstash/ratelimit";
 import type { Redis } from "@upstash/redis";
