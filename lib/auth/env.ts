@@ -17,7 +17,7 @@ const authEnvSchema = z.object({
   AUTH_LOGIN_LIMIT_PER_ACCOUNT: positiveInt.default(10),
   /** Account actions (revoke, sign out everywhere) allowed per signed-in session per minute. @default 30 */
   AUTH_SESSION_ACTIONS_PER_MINUTE: positiveInt.default(30),
-  /** Sign-ups allowed per client IP per hour (needs SESSION_TRUSTED_IP_HEADER). @default 20 */
+  /** Sign-ups allowed per client IP per hour (needs a trusted proxy: SESSION_TRUSTED_PLATFORM or SESSION_TRUSTED_IP_HEADER). @default 20 */
   AUTH_SIGNUP_LIMIT_PER_IP_PER_HOUR: positiveInt.default(20),
   /** Milliseconds a Redis call may take before it counts as unavailable. @default 2000 */
   AUTH_REDIS_TIMEOUT_MS: positiveInt.default(2000),

@@ -7,9 +7,10 @@
  * Signed-in actions (change password, revoke, sign out everywhere) have windows of their own, per session
  * (`checkSessionThrottle`): the anonymous per-account window is for sign-in only, so a stranger who closes it never
  * keeps the signed-in owner from changing the password or signing the stranger out.
- * The IP comes from the kit's device info, set only when SESSION_TRUSTED_IP_HEADER names a header your proxy
- * controls; without it the per-IP window is skipped (one shared "unknown" bucket would let a single client lock
- * everybody out).
+ * The IP comes from the kit's device info, set only when the kit trusts your proxy (SESSION_TRUSTED_PLATFORM, or
+ * SESSION_TRUSTED_IP_HEADER with SESSION_TRUSTED_PROXY_COUNT), and then the hop that proxy appended, so a client
+ * cannot pick its own key; without it the per-IP window is skipped (one shared "unknown" bucket would let a
+ * single client lock everybody out).
  */
 import { Ratelimit } from "@upstash/ratelimit";
 import type { Redis } from "@upstash/redis";

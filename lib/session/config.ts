@@ -9,6 +9,13 @@
  * Seam: add a field here, to `ENV` below, and read it in `sessions.ts`.
  */
 import { z } from "zod";
+import {
+  LIST_IP_HEADERS,
+  PLATFORM_IP_HEADERS,
+  TRUSTED_PLATFORMS,
+  type TrustedPlatform,
+  type TrustedProxy,
+} from "./device";
 
 /** Options accepted by `createSessionKit({ config })` and `loadSessionConfig()`. Every field is optional. */
 export type SessionConfigInput = {
@@ -94,6 +101,17 @@ export type SessionConfigInput = {
    * @default 30
    */
   handoffTtlSeconds?: number;
+  /**
+   * The proxy in front of the app that you trust to say who the client is (device.ts); without one, no IP and
+   * no location are recorded, because any client can send those headers. `platform` reads that platform's
+   * location headers and implies its IP header (vercel → x-real-ip, cloudflare → cf-connecting-ip); `ipHeader`
+   * names another (or overrides it); `proxyCount` is how many proxies append to x-forwarded-for / forwarded
+   * (the IP is the entry that many from the right). Trust a header only if every request reaches the app through
+   * the proxy that sets it. Env: `SESSION_TRUSTED_PLATFORM` ("vercel" | "cloudflare" | "none"),
+   * `SESSION_TRUSTED_IP_HEADER`, `SESSION_TRUSTED_PROXY_COUNT` (1 to 10).
+   * @default { platform: "none", proxyCount: 1 } (no IP, no location)
+   */
+  trustedProxy?: { platform?: TrustedPlatform; ipHeader?: string; proxyCount?: number };
 };
 
 export type TimeoutProfile = { idleTimeoutSeconds: number; absoluteLifetimeSeconds: number };
@@ -115,6 +133,8 @@ export type SessionConfig = {
   cookieName: string;
   secureCookie: boolean;
   handoffTtlSeconds: number;
+  /** `ipHeader` is resolved (the platform's default unless named) and lower case. */
+  trustedProxy: TrustedProxy;
 };
 
 export const SECRET_ERROR =
@@ -125,6 +145,8 @@ const seconds = z
   .int()
   .positive()
   .max(400 * 24 * 3600);
+
+const PROXY_COUNT_ERROR = "must be 1 to 10, the number of proxies that append to the header (1 = one proxy)";
 
 const schema = z
   .object({
@@ -156,6 +178,16 @@ const schema = z
       ),
     secureCookie: z.boolean(),
     handoffTtlSeconds: z.number().int().min(1).max(300),
+    trustedProxy: z.object({
+      platform: z.enum(TRUSTED_PLATFORMS, 'must be "vercel", "cloudflare" or "none"'),
+      ipHeader: z
+        .string()
+        .trim()
+        .toLowerCase()
+        .regex(/^[a-z0-9-]{1,64}$/, "must be one header name such as x-forwarded-for or x-real-ip")
+        .optional(),
+      proxyCount: z.number().int().min(1, PROXY_COUNT_ERROR).max(10, PROXY_COUNT_ERROR),
+    }),
   })
   .superRefine((c, ctx) => {
     const profiles = [
@@ -179,6 +211,15 @@ const schema = z
         });
       }
     }
+    // A count above 1 with a single-value header means the operator expects hops that are not there.
+    const ipHeader = c.trustedProxy.ipHeader ?? PLATFORM_IP_HEADERS[c.trustedProxy.platform];
+    if (c.trustedProxy.proxyCount > 1 && (ipHeader === undefined || !LIST_IP_HEADERS.includes(ipHeader))) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["trustedProxy", "proxyCount"],
+        message: `counts hops of x-forwarded-for or forwarded; ${ipHeader ?? "no IP header"} is one value, so leave it at 1 or name a list header in SESSION_TRUSTED_IP_HEADER`,
+      });
+    }
   });
 
 /** Environment variable → config path. */
@@ -200,6 +241,9 @@ const ENV = {
   SESSION_COOKIE_NAME: "cookieName",
   SESSION_SECURE_COOKIE: "secureCookie",
   SESSION_HANDOFF_TTL_SECONDS: "handoffTtlSeconds",
+  SESSION_TRUSTED_PLATFORM: "trustedProxy.platform",
+  SESSION_TRUSTED_IP_HEADER: "trustedProxy.ipHeader",
+  SESSION_TRUSTED_PROXY_COUNT: "trustedProxy.proxyCount",
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -221,6 +265,8 @@ function envValue(name: keyof typeof ENV, raw: string): unknown {
     "SESSION_CAP_POLICY",
     "SESSION_KEY_PREFIX",
     "SESSION_COOKIE_NAME",
+    "SESSION_TRUSTED_PLATFORM",
+    "SESSION_TRUSTED_IP_HEADER",
   ];
   if (textual.includes(name)) return raw;
   if (!/^\d+$/.test(raw)) throw new Error(`session: ${name} must be a whole number (got "${raw}")`);
@@ -263,6 +309,7 @@ export function loadSessionConfig(input: SessionConfigInput = {}, env: Env = pro
     ...input,
     rememberMe: { idleTimeoutSeconds: 7 * 86_400, absoluteLifetimeSeconds: 30 * 86_400, ...input.rememberMe },
     redis: { timeoutMs: 1000, retries: 1, ...input.redis },
+    trustedProxy: { platform: "none", proxyCount: 1, ...input.trustedProxy },
   };
   for (const name of Object.keys(ENV) as (keyof typeof ENV)[]) {
     const raw = env[name]?.trim();
@@ -285,7 +332,9 @@ export function loadSessionConfig(input: SessionConfigInput = {}, env: Env = pro
   // Secure mode: `__Host-` makes the browser refuse the cookie unless Secure, Path=/ and no Domain (no subdomain
   // can set or shadow it).
   const cookieName = config.secureCookie ? `__Host-${config.cookieName}` : config.cookieName;
-  return { ...config, cookieName };
+  const { platform, ipHeader, proxyCount } = config.trustedProxy;
+  const trustedProxy = { platform, ipHeader: ipHeader ?? PLATFORM_IP_HEADERS[platform], proxyCount };
+  return { ...config, cookieName, trustedProxy };
 }
 
 /** The timeout profile a session uses. */

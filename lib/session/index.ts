@@ -15,6 +15,7 @@ export type { SessionConfig, SessionConfigInput } from "./config";
 export { HANDOFF_HEADER, HANDOFF_MAX_LENGTH } from "./handoff";
 export { parseEndedReason } from "./cookie";
 export { deviceFromParts, normalizeDevice } from "./device";
+export type { TrustedPlatform, TrustedProxy } from "./device";
 export type {
   CreateSessionInput,
   CreateSessionResult,

@@ -51,13 +51,13 @@ export function getSessionKit(): SessionKit {
   return singleton;
 }
 
-/** Device info of the current request: user agent via next/server, IP only from a trusted proxy header. */
-export function deviceFromHeaders(
-  requestHeaders: Headers,
-  options: { trustedIpHeader?: string } = {},
-): DeviceInfo {
-  const trustedIpHeader = options.trustedIpHeader ?? process.env.SESSION_TRUSTED_IP_HEADER;
-  return deviceFromParts(requestHeaders, userAgent({ headers: requestHeaders }), { trustedIpHeader });
+/**
+ * Device info of the current request: user agent via next/server; IP and location only as far as the kit's
+ * `config.trustedProxy` (SESSION_TRUSTED_PLATFORM / _IP_HEADER / _PROXY_COUNT) trusts the proxy in front.
+ */
+export function deviceFromHeaders(requestHeaders: Headers): DeviceInfo {
+  const trust = getSessionKit().config.trustedProxy;
+  return deviceFromParts(requestHeaders, userAgent({ headers: requestHeaders }), trust);
 }
 
 /** Sets the session cookie; a new session also drops the note of why the last one ended. */

@@ -66,6 +66,34 @@ describe("login throttling", () => {
     });
   });
 
+  it("keeps one IP window for a client that rotates the first hop of X-Forwarded-For through one proxy", async () => {
+    // Behind one proxy that appends the peer it saw; the client picks whatever it likes for the hops before it.
+    vi.stubEnv("SESSION_TRUSTED_IP_HEADER", "x-forwarded-for");
+    vi.stubEnv("SESSION_KEY_PREFIX", randomPrefix("auth-rl-kit"));
+    vi.resetModules();
+    const { deviceFromHeaders } = await import("@/lib/session/next");
+    const ipOf = (i: number): string | undefined =>
+      deviceFromHeaders(new Headers({ "x-forwarded-for": `10.${i}.0.1, 198.51.100.${i}, 192.0.2.50` })).ip;
+    expect(ipOf(1), "the IP key is the hop the proxy appended").toBe("192.0.2.50");
+    expect(ipOf(2), "a different client-chosen first hop gives the same IP key").toBe(ipOf(1));
+
+    const signIns = [];
+    for (let i = 0; i < 6; i += 1) {
+      signIns.push(await checkLoginThrottle({ ip: ipOf(i), normalizedEmail: `rotate${i}@example.test` }));
+    }
+    expect(signIns.slice(0, 5).every((result) => result.ok)).toBe(true);
+    expect(signIns[5], "the sixth sign-in from the same proxy peer is throttled").toMatchObject({
+      ok: false,
+      reason: "throttled",
+    });
+    const signUps = [];
+    for (let i = 10; i < 13; i += 1) signUps.push(await checkSignUpThrottle(ipOf(i)));
+    expect(signUps[2], "the third sign-up from the same proxy peer is throttled").toMatchObject({
+      ok: false,
+      reason: "throttled",
+    });
+  });
+
   it("limits sign-ups per IP, and skips the window when no IP is known", async () => {
     expect(await checkSignUpThrottle("198.51.100.1")).toEqual({ ok: true });
     expect(await checkSignUpThrottle("198.51.100.1")).toEqual({ ok: true });

@@ -253,24 +253,53 @@ describe("sessionMiddleware when Redis is down", () => {
 });
 
 describe("deviceFromHeaders", () => {
-  it("reads browser, OS and device type from the user agent, and no IP unless a trusted header is named", () => {
-    const headers = new Headers({
-      "user-agent":
-        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1",
-      "x-forwarded-for": "203.0.113.7, 10.0.0.1",
-      "x-vercel-ip-city": "S%C3%A3o%20Paulo",
-      "x-vercel-ip-country": "BR",
-    });
-    delete process.env.SESSION_TRUSTED_IP_HEADER;
-    const device = glue.deviceFromHeaders(headers);
-    expect(device).toMatchObject({
-      browser: "Mobile Safari",
-      os: "iOS",
-      deviceType: "mobile",
-      location: "São Paulo, BR",
-    });
+  const IPHONE =
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
+  // What a client can send to an app that is not behind the platform it claims.
+  const spoofed = {
+    "user-agent": IPHONE,
+    "x-forwarded-for": "203.0.113.7, 10.0.0.1",
+    "x-real-ip": "198.51.100.4",
+    "x-vercel-ip-city": "S%C3%A3o%20Paulo",
+    "x-vercel-ip-country": "BR",
+  };
+
+  async function glueWith(env: Record<string, string>): Promise<NextModule> {
+    const {
+      SESSION_TRUSTED_IP_HEADER: _header,
+      SESSION_TRUSTED_PLATFORM: _platform,
+      SESSION_TRUSTED_PROXY_COUNT: _count,
+      ...rest
+    } = saved;
+    process.env = { ...rest, SESSION_KEY_PREFIX: randomPrefix("next"), ...env };
+    vi.resetModules();
+    return import("@/lib/session/next");
+  }
+
+  afterAll(() => {
+    process.env = saved;
+  });
+
+  it("reads browser, OS and device type from the user agent, and no IP or location without a trust setting", async () => {
+    const device = (await glueWith({})).deviceFromHeaders(new Headers(spoofed));
+    expect(device).toMatchObject({ browser: "Mobile Safari", os: "iOS", deviceType: "mobile" });
     expect(device.ip, "x-forwarded-for is client-controlled unless a proxy sets it").toBeUndefined();
-    expect(glue.deviceFromHeaders(headers, { trustedIpHeader: "x-forwarded-for" }).ip).toBe("203.0.113.7");
+    expect(device.location, "x-vercel-ip-* are client-controlled off Vercel").toBeUndefined();
+  });
+
+  it("takes the hop the proxy appended from the kit's SESSION_TRUSTED_IP_HEADER, without location", async () => {
+    const device = (await glueWith({ SESSION_TRUSTED_IP_HEADER: "x-forwarded-for" })).deviceFromHeaders(
+      new Headers(spoofed),
+    );
+    expect(device.ip).toBe("10.0.0.1");
+    expect(device.location, "an IP header is not a platform").toBeUndefined();
+  });
+
+  it("with SESSION_TRUSTED_PLATFORM=vercel reads Vercel's x-real-ip and location", async () => {
+    const device = (await glueWith({ SESSION_TRUSTED_PLATFORM: "vercel" })).deviceFromHeaders(
+      new Headers(spoofed),
+    );
+    expect(device).toMatchObject({ ip: "198.51.100.4", location: "São Paulo, BR" });
   });
 });
 

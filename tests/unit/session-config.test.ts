@@ -85,6 +85,80 @@ describe("session config", () => {
     expect(() => loadSessionConfig({}, { SESSION_SECRET: SECRET, ...env })).toThrow(message);
   });
 
+  it("trusts no proxy by default: no IP header, one hop, no platform", () => {
+    expect(loadSessionConfig({}, { SESSION_SECRET: SECRET }).trustedProxy).toEqual({
+      platform: "none",
+      ipHeader: undefined,
+      proxyCount: 1,
+    });
+  });
+
+  it("lets one platform setting imply the IP header that platform sets", () => {
+    const on = (platform: string): unknown =>
+      loadSessionConfig({}, { SESSION_SECRET: SECRET, SESSION_TRUSTED_PLATFORM: platform }).trustedProxy;
+    expect(on("vercel")).toEqual({ platform: "vercel", ipHeader: "x-real-ip", proxyCount: 1 });
+    expect(on("cloudflare")).toEqual({ platform: "cloudflare", ipHeader: "cf-connecting-ip", proxyCount: 1 });
+    expect(on("none")).toEqual({ platform: "none", ipHeader: undefined, proxyCount: 1 });
+  });
+
+  it("lets SESSION_TRUSTED_IP_HEADER and SESSION_TRUSTED_PROXY_COUNT override the platform's default", () => {
+    const config = loadSessionConfig(
+      { trustedProxy: { platform: "vercel" } },
+      {
+        SESSION_SECRET: SECRET,
+        SESSION_TRUSTED_IP_HEADER: " X-Forwarded-For ",
+        SESSION_TRUSTED_PROXY_COUNT: "2",
+      },
+    );
+    expect(config.trustedProxy).toEqual({ platform: "vercel", ipHeader: "x-forwarded-for", proxyCount: 2 });
+    expect(
+      loadSessionConfig({ trustedProxy: { ipHeader: "fly-client-ip" } }, { SESSION_SECRET: SECRET })
+        .trustedProxy,
+    ).toEqual({ platform: "none", ipHeader: "fly-client-ip", proxyCount: 1 });
+  });
+
+  it.each([
+    [
+      { SESSION_TRUSTED_PLATFORM: "heroku" },
+      "session: trustedProxy.platform:",
+      "(check config.trustedProxy.platform or SESSION_TRUSTED_PLATFORM)",
+    ],
+    [
+      { SESSION_TRUSTED_IP_HEADER: "x-forwarded-for", SESSION_TRUSTED_PROXY_COUNT: "0" },
+      "session: trustedProxy.proxyCount: must be 1 to 10",
+      "(check config.trustedProxy.proxyCount or SESSION_TRUSTED_PROXY_COUNT)",
+    ],
+    [
+      { SESSION_TRUSTED_IP_HEADER: "x-forwarded-for", SESSION_TRUSTED_PROXY_COUNT: "11" },
+      "session: trustedProxy.proxyCount: must be 1 to 10",
+      "SESSION_TRUSTED_PROXY_COUNT",
+    ],
+    [
+      { SESSION_TRUSTED_PROXY_COUNT: "two" },
+      "session: SESSION_TRUSTED_PROXY_COUNT must be a whole number",
+      "SESSION_TRUSTED_PROXY_COUNT",
+    ],
+    [
+      { SESSION_TRUSTED_IP_HEADER: "x forwarded for" },
+      "session: trustedProxy.ipHeader:",
+      "(check config.trustedProxy.ipHeader or SESSION_TRUSTED_IP_HEADER)",
+    ],
+    [
+      { SESSION_TRUSTED_IP_HEADER: "x-real-ip", SESSION_TRUSTED_PROXY_COUNT: "2" },
+      "session: trustedProxy.proxyCount: counts hops of x-forwarded-for or forwarded",
+      "SESSION_TRUSTED_PROXY_COUNT",
+    ],
+    [
+      { SESSION_TRUSTED_PLATFORM: "cloudflare", SESSION_TRUSTED_PROXY_COUNT: "2" },
+      "session: trustedProxy.proxyCount: counts hops of x-forwarded-for or forwarded",
+      "cf-connecting-ip is one value",
+    ],
+  ])("rejects the proxy settings %o with a prefixed error that names the fix", (env, message, fix) => {
+    const load = (): unknown => loadSessionConfig({}, { SESSION_SECRET: SECRET, ...env });
+    expect(load).toThrow(message);
+    expect(load).toThrow(fix);
+  });
+
   it("names both the config field and the environment variable to fix", () => {
     expect(() =>
       loadSessionConfig({}, { SESSION_SECRET: SECRET, SESSION_MAX_SESSIONS_PER_USER: "0" }),
