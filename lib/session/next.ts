@@ -15,6 +15,7 @@ import { cache } from "react";
 import { deviceFromParts } from "./device";
 import { endedCookieName, parseEndedReason } from "./cookie";
 import { HANDOFF_HEADER } from "./handoff";
+import { sameOriginPath } from "./path";
 import { createSessionKit, type SessionKit } from "./sessions";
 import type {
   DeviceInfo,
@@ -149,10 +150,9 @@ const UNAVAILABLE_HTML = `<!doctype html><html lang="en"><head><meta charset="ut
 
 function loginRedirect(request: NextRequest, loginPath: string, reason: SignedOutReason): NextResponse {
   const url = new URL(loginPath, request.url);
-  const next = request.nextUrl.pathname + request.nextUrl.search;
   // Same-origin path only: "//evil.example" or "/\\evil" would be an open redirect after login.
-  if (next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\"))
-    url.searchParams.set("next", next);
+  const next = sameOriginPath(request.nextUrl.pathname + request.nextUrl.search);
+  if (next !== null) url.searchParams.set("next", next);
   url.searchParams.set("reason", reason);
   return NextResponse.redirect(url);
 }

@@ -228,6 +228,24 @@ describe("sessionMiddleware", () => {
     expect(location.origin).toBe("http://localhost:3000");
     expect(location.searchParams.get("next")).toBeNull();
   });
+
+  it("never carries a next that is, or normalises to, another host", async () => {
+    const middleware = glue.sessionMiddleware({ isProtected: () => true });
+    for (const path of [
+      "/.//evil.example",
+      "/%2e//evil.example",
+      "/a/..//evil.example",
+      "/%2e%2e//evil.example",
+    ]) {
+      const response = await middleware(request(path), fetchEvent().event);
+      const next = new URL(response.headers.get("location") ?? "").searchParams.get("next");
+      if (next === null) continue;
+      expect(next.startsWith("//") || next.startsWith("/\\"), `${path} -> next=${next}`).toBe(false);
+      expect(new URL(next, "http://localhost:3000").origin, `${path} -> next=${next}`).toBe(
+        "http://localhost:3000",
+      );
+    }
+  });
 });
 
 describe("sessionMiddleware when Redis is down", () => {
