@@ -77,24 +77,25 @@ export async function unsealCookie(value: string, passwords: Passwords): Promise
   return { u, t, ...(s === undefined ? {} : { s }), ...(v === undefined ? {} : { v }) };
 }
 
-/** The cookie to set. `maxAgeSeconds` comes from the same profile as the Redis TTL, so it cannot outlive it. */
+/**
+ * The cookie to set. `maxAgeSeconds` comes from the same profile as the Redis TTL, so it cannot outlive it;
+ * `undefined` makes a browser-session cookie (no Max-Age, no Expires): the browser drops it when it closes
+ * (OWASP Session Management: non-persistent cookies unless the user asked to be remembered).
+ */
 export function buildCookie(
   config: Pick<SessionConfig, "cookieName" | "secureCookie">,
   value: string,
-  maxAgeSeconds: number,
+  maxAgeSeconds: number | undefined,
 ): SessionCookie {
-  return {
-    name: config.cookieName,
-    value,
-    options: {
-      // HttpOnly: page scripts (and XSS) cannot read the token. Lax: not sent on cross-site POSTs (CSRF).
-      httpOnly: true,
-      sameSite: "lax",
-      path: "/",
-      secure: config.secureCookie,
-      maxAge: Math.max(0, Math.floor(maxAgeSeconds)),
-    },
+  // HttpOnly: page scripts (and XSS) cannot read the token. Lax: not sent on cross-site POSTs (CSRF).
+  const options: SessionCookie["options"] = {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/",
+    secure: config.secureCookie,
   };
+  if (maxAgeSeconds !== undefined) options.maxAge = Math.max(0, Math.floor(maxAgeSeconds));
+  return { name: config.cookieName, value, options };
 }
 
 /**

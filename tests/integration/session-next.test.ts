@@ -327,4 +327,41 @@ describe("sessionMiddleware with the revalidate window on", () => {
       process.env = saved;
     }
   });
+
+  it("sets the re-sealed cookie without Max-Age or Expires unless the session is remembered", async () => {
+    process.env = {
+      ...saved,
+      SESSION_KEY_PREFIX: randomPrefix("next"),
+      SESSION_REVALIDATE_AFTER_SECONDS: "30",
+    };
+    vi.resetModules();
+    const windowed: NextModule = await import("@/lib/session/next");
+    const kit = windowed.getSessionKit();
+    const plain = await kit.createSession({ userId: "next-user-8", device: { userAgent: "UA" } });
+    const remembered = await kit.createSession({
+      userId: "next-user-8",
+      device: { userAgent: "UA" },
+      remember: true,
+    });
+    if (!plain.ok || !remembered.ok) throw new Error("createSession failed");
+
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() + 31_000);
+      const middleware = windowed.sessionMiddleware({ isProtected });
+      const setCookie = async (cookie: string): Promise<string> => {
+        const response = await middleware(request("/devices", { cookie }), fetchEvent().event);
+        return response.headers.getSetCookie().find((line) => line.startsWith("session=")) ?? "";
+      };
+      const plainLine = await setCookie(plain.cookie.value);
+      expect(plainLine, "a re-sealed cookie is set").toMatch(/^session=Fe26/);
+      expect(plainLine, "a browser-session cookie").not.toMatch(/max-age|expires/i);
+      expect(plainLine).toMatch(/HttpOnly/i);
+      const rememberedLine = await setCookie(remembered.cookie.value);
+      expect(rememberedLine, "remember me stays persistent").toMatch(/Max-Age=25919\d\d;/i);
+    } finally {
+      vi.useRealTimers();
+      process.env = saved;
+    }
+  });
 });
