@@ -100,8 +100,10 @@ export function buildCookie(
   return { name: config.cookieName, value, options };
 }
 
-/** How many values of the session cookie one request may make us look at (each may cost a Redis command). */
-export const MAX_SESSION_COOKIES = 3;
+/** How many values of the session cookie one request may make us unseal (junk costs an HMAC, no Redis). */
+export const MAX_SESSION_COOKIES = 10;
+/** How many of them that unseal may be looked up in Redis (one command each). */
+export const MAX_SESSION_LOOKUPS = 3;
 
 /** Each value of cookie `name` in a Cookie header, in order, decoded the way Next's own parser does. */
 function* cookieValuesOf(header: string | null | undefined, name: string): Generator<string> {
@@ -140,20 +142,24 @@ export function lastCookieValue(header: string | null | undefined, name: string)
 
 /**
  * Validates cookie values in order until one is a live session, and returns that one. A value that does not
- * unseal costs no Redis command, so the usual case (one cookie, or junk plus one) stays one command. "unavailable"
- * stops the search: fail closed for this request and keep every cookie. When none is live, the answer is the
- * first value that unsealed (its reason, e.g. "revoked", is worth telling), else the first value ("malformed").
- * Misuse: throws without any value (check for none first: that is "missing").
+ * unseal ("malformed") costs no Redis command and takes no lookup slot, so junk cannot push the live cookie out,
+ * and the usual case (one cookie, or junk plus one) stays one command; at most MAX_SESSION_LOOKUPS values that
+ * unseal are looked up. "unavailable" stops the search: fail closed for this request and keep every cookie.
+ * When none is live, the answer is the first value that unsealed (its reason, e.g. "revoked", is worth telling),
+ * else the first value ("malformed"). Misuse: throws without any value (check for none first: that is "missing").
  */
 export async function pickSessionCookie<R extends ValidationResult>(
   values: readonly string[],
   validate: (value: string) => Promise<R>,
 ): Promise<{ value: string; result: R }> {
   let best: { value: string; result: R; reason: string } | undefined;
+  let lookups = 0;
   for (const value of values.slice(0, MAX_SESSION_COOKIES)) {
+    if (lookups === MAX_SESSION_LOOKUPS) break;
     const result = await validate(value);
     const judged: ValidationResult = result;
     if (judged.ok || judged.reason === "unavailable") return { value, result };
+    if (judged.reason !== "malformed") lookups += 1;
     if (best === undefined || (best.reason === "malformed" && judged.reason !== "malformed")) {
       best = { value, result, reason: judged.reason };
     }

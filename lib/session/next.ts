@@ -90,7 +90,7 @@ export async function readSignedOutReason(): Promise<SignedOutReason> {
 }
 
 /**
- * Every value of the session cookie this request carries (twins included, at most 3), or only the one this
+ * Every value of the session cookie this request carries (twins included, bounded), or only the one this
  * request has set itself (an action that signed in or out), which `cookies()` reports and the header does not.
  */
 async function readSessionCookieValues(): Promise<string[]> {
@@ -193,8 +193,8 @@ function loginRedirect(request: NextRequest, loginPath: string, reason: SignedOu
 /**
  * Middleware that validates the session cookie on every request carrying one (one Redis GET), hands the verified
  * session to rendering in a signed header, and protects the paths `isProtected` matches. A request with several
- * session cookies (a twin tossed from a sibling subdomain or path) counts as signed in when any of the first 3 is
- * live (`pickSessionCookie`); only then does rendering see that one, and no twin is ever cleared in its stead.
+ * session cookies (a twin tossed from a sibling subdomain or path) counts as signed in when one of them is live
+ * (`pickSessionCookie`, bounded); rendering then sees that one only, and no twin is ever cleared in its stead.
  * `preloadSessionList`: for GET requests to the paths it matches, validate and list the user's sessions (and
  * `activityLimit` activity entries) in one script instead of the GET, and hand the listing over too; the page
  * reads it with `listCurrentUserSessions()`. Not for POSTs: a Server Action changes the list before the page

@@ -1,7 +1,7 @@
 import type { Redis } from "@upstash/redis";
 import { sealData } from "iron-session";
 import { describe, expect, it } from "vitest";
-import { createSessionKit, type ValidationResult } from "@/lib/session";
+import { createSessionKit, type Session, type ValidationResult } from "@/lib/session";
 import {
   buildPasswords,
   pickSessionCookie,
@@ -133,10 +133,12 @@ describe("sealed session cookie", () => {
 });
 
 describe("session cookie twins", () => {
-  it("reads every value of the name in header order, decoded, without empties or repeats, at most 3", () => {
+  it("reads every value of the name in header order, decoded, without empties or repeats, at most 10", () => {
     const header =
       "sessionx=1; session=a; theme=dark; session=b%2Ac; session=a; session=; session=%zz; session=d; session=e";
-    expect(sessionCookieValues(header, "session")).toEqual(["a", "b*c", "d"]);
+    expect(sessionCookieValues(header, "session")).toEqual(["a", "b*c", "d", "e"]);
+    const many = Array.from({ length: 12 }, (_, i) => `session=v${i}`).join("; ");
+    expect(sessionCookieValues(many, "session")).toHaveLength(10);
     expect(sessionCookieValues(null, "session")).toEqual([]);
     expect(sessionCookieValues("other=1", "session")).toEqual([]);
   });
@@ -159,6 +161,18 @@ describe("session cookie twins", () => {
     const down = await pickSessionCookie(["junk", "down", "revoked"], validate);
     expect(down.result).toEqual({ ok: false, reason: "unavailable" });
     expect(seen, "nothing validated after the store failed").toEqual(["junk", "down"]);
+    seen.length = 0;
+    outcomes.live = { ok: true, session: {} as Session, touchDue: false };
+    const junkFirst = await pickSessionCookie(["j1", "j2", "j3", "j4", "live"], validate);
+    expect(junkFirst.value, "junk that does not unseal takes no lookup slot").toBe("live");
+    seen.length = 0;
+    await pickSessionCookie(["revoked", "revoked2", "revoked3", "revoked4", "live"], async (value) => {
+      seen.push(value);
+      return value === "live"
+        ? { ok: true, session: {} as Session, touchDue: false }
+        : { ok: false, reason: "revoked" };
+    });
+    expect(seen, "at most 3 values that unseal are looked up").toEqual(["revoked", "revoked2", "revoked3"]);
     await expect(pickSessionCookie([], validate)).rejects.toThrow(/^session: pickSessionCookie/);
   });
 });
