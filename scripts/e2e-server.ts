@@ -106,6 +106,8 @@ async function main(): Promise<number> {
     UPSTASH_REDIS_REST_URL: proxy.url,
     UPSTASH_REDIS_REST_TOKEN: stack.restToken,
     SESSION_SECRET: process.env.SESSION_SECRET ?? E2E_SESSION_SECRET,
+    // The stories read new-device notices on /outbox; a production build keeps the outbox off unless named.
+    SESSION_NOTIFIER: "outbox",
   };
   process.stdout.write(
     `e2e-server: redis ${stack.redisUrl ?? "?"}, REST ${stack.restUrl}, control http://127.0.0.1:${controlPort}, app http://127.0.0.1:${appPort}\n`,

@@ -21,6 +21,18 @@ describe("device cookie", () => {
     expect(first.value, "the email is not in the cookie").not.toContain("owner");
   });
 
+  it("stays persistent for a year when the session cookie is a browser-session cookie", async () => {
+    const { maxAge: _maxAge, ...browserSession } = SESSION.options;
+    const cookie = await deviceCookie(
+      SECRET,
+      { ...SESSION, options: browserSession },
+      "owner@example.test",
+      undefined,
+      "0",
+    );
+    expect(cookie.options).toEqual({ ...browserSession, maxAge: 365 * 86_400 });
+  });
+
   it("counts for nothing with another account, another secret, an edit or junk", async () => {
     const { value } = await deviceCookie(SECRET, SESSION, "owner@example.test", undefined, "0");
     expect(await readDeviceCookie(SECRET, value, "attacker@example.test", "0")).toBeUndefined();

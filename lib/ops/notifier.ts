@@ -1,19 +1,20 @@
 /**
- * The starter app's new-device notifier, picked by SESSION_NOTIFIER:
- *   "outbox" (default) — the dev outbox in Redis (lib/session/notify.ts) plus a console line;
- *   "console" — the console line only; "none" — nothing.
- * To send email instead, implement `Notifier` (see the example at the top of lib/session/notify.ts) and return it here.
+ * The starter app's new-device notifier, picked by SESSION_NOTIFIER (lib/ops/notifier-choice.ts): the dev outbox
+ * outside production, none in production unless named. To send email instead, implement `Notifier` (see the
+ * example at the top of lib/session/notify.ts) and return it here.
  * Best effort: a failed notice never fails the sign-in.
  */
 import { authRedis } from "@/lib/auth/redis";
 import type { Session } from "@/lib/session";
 import { consoleNotifier, outboxNotifier, type Notifier } from "@/lib/session/notify";
 import { getSessionKit } from "@/lib/session/next";
+import { notifierChoice, warnAboutNotifier } from "./notifier-choice";
 
 const REPORT_LINK_TTL_SECONDS = 7 * 86_400;
 
 export function appNotifier(): Notifier | null {
-  const choice = process.env.SESSION_NOTIFIER ?? "outbox";
+  warnAboutNotifier();
+  const choice = notifierChoice();
   if (choice === "none") return null;
   const toConsole = consoleNotifier();
   if (choice === "console") return toConsole;

@@ -5,7 +5,8 @@
  * object you pass in code, then `SESSION_*` environment variables (so operators can tune a deployed app without a
  * code change). zod checks the merged result; a bad value throws `session: <field>: <problem> (<how to fix>)`.
  * Data model: every duration carries its unit; one profile (idle + absolute) feeds both the Redis TTL and the
- * cookie Max-Age, so the cookie can never outlive the server-side session.
+ * cookie Max-Age ("remember me" only; other cookies end with the browser), so the cookie can never outlive the
+ * server-side session.
  * Seam: add a field here, to `ENV` below, and read it in `sessions.ts`.
  */
 import { z } from "zod";

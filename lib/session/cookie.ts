@@ -9,6 +9,8 @@
  * itself (first 24 bits of its SHA-256), so ids stay stable however you reorder SESSION_SECRET_PREVIOUS.
  * iron-session 8's `sealData` seals with the numerically LARGEST id of the map it is given, so we seal with a map
  * holding only the current secret and unseal with the full map.
+ * Twins: a request can carry several cookies of one name (one tossed from a sibling subdomain or set for a
+ * longer path is sent too); `sessionCookieValues` reads them all and `pickSessionCookie` validates them in order.
  * Seam: replace `sealCookie`/`unsealCookie` to use another sealing scheme; keep the payload minimal.
  */
 import { sealData, unsealData } from "iron-session";
@@ -16,7 +18,7 @@ import { z } from "zod";
 import type { SessionConfig } from "./config";
 import { sessionSchema } from "./record";
 import { sha256, toHex } from "./token";
-import type { EndedReason, Session, SessionCookie } from "./types";
+import type { EndedReason, Session, SessionCookie, ValidationResult } from "./types";
 
 export type CookiePayload = { u: string; t: string; s?: Session; v?: number };
 
@@ -77,24 +79,93 @@ export async function unsealCookie(value: string, passwords: Passwords): Promise
   return { u, t, ...(s === undefined ? {} : { s }), ...(v === undefined ? {} : { v }) };
 }
 
-/** The cookie to set. `maxAgeSeconds` comes from the same profile as the Redis TTL, so it cannot outlive it. */
+/**
+ * The cookie to set. `maxAgeSeconds` comes from the same profile as the Redis TTL, so it cannot outlive it;
+ * `undefined` makes a browser-session cookie (no Max-Age, no Expires): the browser drops it when it closes
+ * (OWASP Session Management: non-persistent cookies unless the user asked to be remembered).
+ */
 export function buildCookie(
   config: Pick<SessionConfig, "cookieName" | "secureCookie">,
   value: string,
-  maxAgeSeconds: number,
+  maxAgeSeconds: number | undefined,
 ): SessionCookie {
-  return {
-    name: config.cookieName,
-    value,
-    options: {
-      // HttpOnly: page scripts (and XSS) cannot read the token. Lax: not sent on cross-site POSTs (CSRF).
-      httpOnly: true,
-      sameSite: "lax",
-      path: "/",
-      secure: config.secureCookie,
-      maxAge: Math.max(0, Math.floor(maxAgeSeconds)),
-    },
+  // HttpOnly: page scripts (and XSS) cannot read the token. Lax: not sent on cross-site POSTs (CSRF).
+  const options: SessionCookie["options"] = {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/",
+    secure: config.secureCookie,
   };
+  if (maxAgeSeconds !== undefined) options.maxAge = Math.max(0, Math.floor(maxAgeSeconds));
+  return { name: config.cookieName, value, options };
+}
+
+/** How many values of the session cookie one request may make us unseal (junk costs an HMAC, no Redis). */
+export const MAX_SESSION_COOKIES = 10;
+/** How many of them that unseal may be looked up in Redis (one command each). */
+export const MAX_SESSION_LOOKUPS = 3;
+
+/** Each value of cookie `name` in a Cookie header, in order, decoded the way Next's own parser does. */
+function* cookieValuesOf(header: string | null | undefined, name: string): Generator<string> {
+  for (const pair of (header ?? "").split(/; */)) {
+    const at = pair.indexOf("=");
+    if (at === -1 || pair.slice(0, at) !== name) continue;
+    try {
+      yield decodeURIComponent(pair.slice(at + 1));
+    } catch {
+      // Next's parser skips a value it cannot decode, and so do we.
+    }
+  }
+}
+
+/**
+ * Every non-empty value of cookie `name` in a Cookie request header, in header order, at most
+ * MAX_SESSION_COOKIES. Frameworks' `cookies.get(name)` keep one of them (Next: the last); a twin tossed in by
+ * another subdomain or path must not hide the browser's own cookie.
+ */
+export function sessionCookieValues(header: string | null | undefined, name: string): string[] {
+  const values: string[] = [];
+  for (const value of cookieValuesOf(header, name)) {
+    if (value === "" || values.includes(value)) continue;
+    values.push(value);
+    if (values.length === MAX_SESSION_COOKIES) break;
+  }
+  return values;
+}
+
+/** The one value `cookies().get(name)` reads from this header (Next keeps the last), or undefined. */
+export function lastCookieValue(header: string | null | undefined, name: string): string | undefined {
+  let last: string | undefined;
+  for (const value of cookieValuesOf(header, name)) last = value;
+  return last;
+}
+
+/**
+ * Validates cookie values in order until one is a live session, and returns that one. A value that does not
+ * unseal ("malformed") costs no Redis command and takes no lookup slot, so junk cannot push the live cookie out,
+ * and the usual case (one cookie, or junk plus one) stays one command; at most MAX_SESSION_LOOKUPS values that
+ * unseal are looked up. "unavailable" stops the search: fail closed for this request and keep every cookie.
+ * When none is live, the answer is the first value that unsealed (its reason, e.g. "revoked", is worth telling),
+ * else the first value ("malformed"). Misuse: throws without any value (check for none first: that is "missing").
+ */
+export async function pickSessionCookie<R extends ValidationResult>(
+  values: readonly string[],
+  validate: (value: string) => Promise<R>,
+): Promise<{ value: string; result: R }> {
+  let best: { value: string; result: R; reason: string } | undefined;
+  let lookups = 0;
+  for (const value of values.slice(0, MAX_SESSION_COOKIES)) {
+    if (lookups === MAX_SESSION_LOOKUPS) break;
+    const result = await validate(value);
+    const judged: ValidationResult = result;
+    if (judged.ok || judged.reason === "unavailable") return { value, result };
+    if (judged.reason !== "malformed") lookups += 1;
+    if (best === undefined || (best.reason === "malformed" && judged.reason !== "malformed")) {
+      best = { value, result, reason: judged.reason };
+    }
+  }
+  if (best === undefined) throw new Error("session: pickSessionCookie needs at least one cookie value");
+  return { value: best.value, result: best.result };
 }
 
 /**

@@ -4,8 +4,8 @@
  * Start with `createSessionKit()`; Next.js glue (cookies, middleware, cached `getCurrentSession`) is in `./next`.
  * Files: config (policy), token (random ids + hashing), cookie (sealing), keys (Redis key formats), record
  * (stored value), scripts (Lua), store (Redis client), sessions (operations), handoff (middleware → render),
- * signed (HMAC tokens for the hand-off and report links),
- * device (device info); operations: metrics (Prometheus), activity (security log), notify (new-device notices and
+ * signed (HMAC tokens for the hand-off and report links), device (device info), path (same-origin redirect
+ * paths); operations: metrics (Prometheus), activity (security log), notify (new-device notices and
  * "This wasn't me" links), cleanup (SCAN-based keyspace repair).
  */
 export { createSessionKit } from "./sessions";
@@ -16,6 +16,7 @@ export { HANDOFF_HEADER, HANDOFF_MAX_LENGTH } from "./handoff";
 export { parseEndedReason } from "./cookie";
 export { deviceFromParts, normalizeDevice } from "./device";
 export type { TrustedPlatform, TrustedProxy } from "./device";
+export { sameOriginPath } from "./path";
 export type {
   CreateSessionInput,
   CreateSessionResult,

@@ -13,8 +13,15 @@ import { cookies, headers } from "next/headers";
 import { after, NextResponse, userAgent, type NextFetchEvent, type NextRequest } from "next/server";
 import { cache } from "react";
 import { deviceFromParts } from "./device";
-import { endedCookieName, parseEndedReason } from "./cookie";
+import {
+  endedCookieName,
+  lastCookieValue,
+  parseEndedReason,
+  pickSessionCookie,
+  sessionCookieValues,
+} from "./cookie";
 import { HANDOFF_HEADER } from "./handoff";
+import { sameOriginPath } from "./path";
 import { createSessionKit, type SessionKit } from "./sessions";
 import type {
   DeviceInfo,
@@ -82,11 +89,26 @@ export async function readSignedOutReason(): Promise<SignedOutReason> {
   return parseEndedReason(store.get(endedCookieName(getSessionKit().config))?.value) ?? "missing";
 }
 
-export async function readSessionCookie(): Promise<string | undefined> {
+/**
+ * Every value of the session cookie this request carries (twins included, bounded), or only the one this
+ * request has set itself (an action that signed in or out), which `cookies()` reports and the header does not.
+ */
+async function readSessionCookieValues(): Promise<string[]> {
   // cookies() before the kit: it marks the route dynamic, so `next build` never needs the runtime secrets.
   const store = await cookies();
-  const value = store.get(getSessionKit().config.cookieName)?.value;
-  return value === "" ? undefined : value;
+  const name = getSessionKit().config.cookieName;
+  const current = store.get(name)?.value;
+  const header = (await headers()).get("cookie");
+  if (current !== lastCookieValue(header, name))
+    return current === undefined || current === "" ? [] : [current];
+  return sessionCookieValues(header, name);
+}
+
+/** The session cookie to act on (sign out, revoke others, replace at sign-in): with twins, the live one. */
+export async function readSessionCookie(): Promise<string | undefined> {
+  const values = await readSessionCookieValues();
+  if (values.length <= 1) return values[0];
+  return (await pickCurrentCookie()).value;
 }
 
 /** Middleware's hand-off for this request's exact cookie, verified once per render (React `cache`). */
@@ -95,20 +117,32 @@ const readHandoff = cache(async (cookieValue: string): Promise<Handoff | null> =
 );
 
 /**
+ * The cookie value and its validation, once per render: middleware's hand-off when one verifies for a value,
+ * otherwise the first value that is a live session (`pickSessionCookie`: a junk twin never signs the browser out).
+ */
+const pickCurrentCookie = cache(async (): Promise<{ value?: string; result: ValidationResult }> => {
+  const values = await readSessionCookieValues();
+  if (values.length === 0) return { result: { ok: false, reason: await readSignedOutReason() } };
+  for (const value of values) {
+    const handedOff = await readHandoff(value);
+    if (handedOff !== null)
+      return { value, result: { ok: true, session: handedOff.session, touchDue: false } };
+  }
+  const kit = getSessionKit();
+  return pickSessionCookie(values, (value) => kit.validateSessionToken(value));
+});
+
+/**
  * The current request's session, once per render (React `cache`). Uses middleware's signed hand-off when it
  * verifies for this exact cookie; otherwise validates via Redis and schedules the touch with `after()` when due.
  */
 export const getCurrentSession: () => Promise<ValidationResult> = cache(
   async (): Promise<ValidationResult> => {
-    const cookieValue = await readSessionCookie();
-    if (cookieValue === undefined) return { ok: false, reason: await readSignedOutReason() };
-    const kit = getSessionKit();
-    const handedOff = await readHandoff(cookieValue);
-    if (handedOff !== null) return { ok: true, session: handedOff.session, touchDue: false };
-    const result = await kit.validateSessionToken(cookieValue);
-    if (result.ok && result.touchDue) {
+    const { value, result } = await pickCurrentCookie();
+    if (result.ok && result.touchDue && value !== undefined) {
+      const kit = getSessionKit();
       after(async () => {
-        await kit.touchSession(cookieValue);
+        await kit.touchSession(value);
       });
     }
     return result;
@@ -149,17 +183,18 @@ const UNAVAILABLE_HTML = `<!doctype html><html lang="en"><head><meta charset="ut
 
 function loginRedirect(request: NextRequest, loginPath: string, reason: SignedOutReason): NextResponse {
   const url = new URL(loginPath, request.url);
-  const next = request.nextUrl.pathname + request.nextUrl.search;
   // Same-origin path only: "//evil.example" or "/\\evil" would be an open redirect after login.
-  if (next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\"))
-    url.searchParams.set("next", next);
+  const next = sameOriginPath(request.nextUrl.pathname + request.nextUrl.search);
+  if (next !== null) url.searchParams.set("next", next);
   url.searchParams.set("reason", reason);
   return NextResponse.redirect(url);
 }
 
 /**
  * Middleware that validates the session cookie on every request carrying one (one Redis GET), hands the verified
- * session to rendering in a signed header, and protects the paths `isProtected` matches.
+ * session to rendering in a signed header, and protects the paths `isProtected` matches. A request with several
+ * session cookies (a twin tossed from a sibling subdomain or path) counts as signed in when one of them is live
+ * (`pickSessionCookie`, bounded); rendering then sees that one only, and no twin is ever cleared in its stead.
  * `preloadSessionList`: for GET requests to the paths it matches, validate and list the user's sessions (and
  * `activityLimit` activity entries) in one script instead of the GET, and hand the listing over too; the page
  * reads it with `listCurrentUserSessions()`. Not for POSTs: a Server Action changes the list before the page
@@ -176,9 +211,10 @@ export function sessionMiddleware(options: {
     const kit = getSessionKit();
     const name = kit.config.cookieName;
     const isProtected = options.isProtected(request.nextUrl.pathname);
-    const cookieValue = request.cookies.get(name)?.value;
+    // Every value of the cookie, not `request.cookies.get` (one of them): a junk twin must not hide the live one.
+    const cookieValues = sessionCookieValues(request.headers.get("cookie"), name);
 
-    if (cookieValue === undefined || cookieValue === "") {
+    if (cookieValues.length === 0) {
       if (isProtected) {
         const ended = parseEndedReason(request.cookies.get(endedCookieName(kit.config))?.value);
         return loginRedirect(request, loginPath, ended ?? "missing");
@@ -189,7 +225,7 @@ export function sessionMiddleware(options: {
     const forwarded = new Headers(request.headers);
     // Only this middleware may set the hand-off header: drop whatever the client sent.
     forwarded.delete(HANDOFF_HEADER);
-    if (cookieValue === undefined || cookieValue === "") {
+    if (cookieValues.length === 0) {
       return NextResponse.next({ request: { headers: forwarded } });
     }
 
@@ -198,14 +234,17 @@ export function sessionMiddleware(options: {
       (request.method === "GET" || request.method === "HEAD") &&
       preload.paths(request.nextUrl.pathname);
     const activityLimit = preload?.activityLimit;
-    const result: ValidationResult & { listing?: SessionListing } = listed
-      ? await kit.validateAndListSessions(cookieValue, { activityLimit })
-      : await kit.validateSessionToken(cookieValue);
+    const validate = (value: string): Promise<ValidationResult & { listing?: SessionListing }> =>
+      listed ? kit.validateAndListSessions(value, { activityLimit }) : kit.validateSessionToken(value);
+    const { value: cookieValue, result } = await pickSessionCookie(cookieValues, validate);
     if (result.ok) {
       // With the revalidate window on, rendering sees the re-sealed cookie: bind the hand-off to that value.
+      // With twins, rendering sees the live value only; the response leaves the others alone (another Domain or
+      // Path: a Set-Cookie from here could not delete them, it would overwrite the live one).
       const boundValue = result.cookie?.value ?? cookieValue;
-      if (result.cookie !== undefined) {
-        forwarded.set("cookie", rewriteCookieHeader(forwarded.get("cookie"), name, boundValue));
+      const sent = forwarded.get("cookie");
+      if (cookieValues.length > 1 || lastCookieValue(sent, name) !== boundValue) {
+        forwarded.set("cookie", rewriteCookieHeader(sent, name, boundValue));
       }
       const listing =
         result.listing === undefined ? undefined : { ...result.listing, activityLimit: activityLimit ?? 0 };

@@ -3,7 +3,9 @@
  *
  * What: a `Notifier` interface with two implementations — `consoleNotifier` (logs the notice) and
  * `outboxNotifier` (a per-user dev outbox in Redis that a dev page or a test reads) — and the report token the
- * link carries. Plug an email provider by implementing `notifyNewDevice`, e.g. with Resend:
+ * link carries. Both keep the link, a bearer that signs a device out, in plain text (logs, Redis): they are
+ * for development and tests, not production. Plug an email provider by implementing `notifyNewDevice`, e.g.
+ * with Resend:
  *
  *   const emailNotifier = (lookupEmail: (userId: string) => Promise<string>): Notifier => ({
  *     async notifyNewDevice(notice) {

@@ -272,7 +272,11 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
     return copyStored(stored);
   };
 
-  /** Cookie for a session; with the revalidate window on, it carries the validated snapshot. */
+  /**
+   * Cookie for a session; with the revalidate window on, it carries the validated snapshot. Persistent (Max-Age:
+   * the absolute lifetime left) only for "remember me"; otherwise a browser-session cookie. The seal itself
+   * expires with the absolute lifetime either way.
+   */
   const issueCookie = async (token: string, session: Session, at: number): Promise<SessionCookie> => {
     const payload: CookiePayload = { u: session.userId, t: token };
     if (windowMs > 0) {
@@ -281,7 +285,7 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
     }
     const lifetimeSeconds = (session.absoluteExpiresAt - at) / 1000;
     const value = await sealCookie(payload, await getPasswords(), lifetimeSeconds);
-    return buildCookie(config, value, lifetimeSeconds);
+    return buildCookie(config, value, session.remember ? lifetimeSeconds : undefined);
   };
 
   /** Decides a validation from the session key's value (a GET's reply): the one place liveness is judged. */

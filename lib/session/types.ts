@@ -55,7 +55,8 @@ export type RevocationReason = "revoked" | "evicted" | "password_changed";
 export type SessionCookie = {
   name: string;
   value: string;
-  options: { httpOnly: true; sameSite: "lax"; path: "/"; secure: boolean; maxAge: number };
+  /** No `maxAge`: a browser-session cookie (a session without "remember me"); 0 deletes the cookie. */
+  options: { httpOnly: true; sameSite: "lax"; path: "/"; secure: boolean; maxAge?: number };
 };
 
 /** The store (Redis) could not answer. Not "signed out": fail the request (503), keep the cookie. */

@@ -129,6 +129,70 @@ describe("getCurrentSession", () => {
   });
 });
 
+describe("getCurrentSession with two session cookies in one request", () => {
+  const JUNK = "Fe26.2**junk*from*a*sibling~2";
+
+  /** The Cookie header carries every twin; next/headers' cookies() keeps only the last one (a Map). */
+  function twins(...values: string[]): void {
+    request.headers = new Headers({ cookie: values.map((value) => `session=${value}`).join("; ") });
+    request.cookies.set("session", values[values.length - 1] ?? "");
+  }
+
+  async function liveCookie(userId: string): Promise<string> {
+    const created = await glue.getSessionKit().createSession({ userId, device: { userAgent: "UA" } });
+    if (!created.ok) throw new Error(created.reason);
+    return created.cookie.value;
+  }
+
+  it("good; junk: the live cookie is the session, and actions get that cookie", async () => {
+    const good = await liveCookie("current-twin-1");
+    twins(good, JUNK);
+    const result = await glue.getCurrentSession();
+    expect(result.ok && result.session.userId, "not signed out by the junk twin").toBe("current-twin-1");
+    expect(await glue.readSessionCookie()).toBe(good);
+  });
+
+  it("good; empty twin: an empty value last (what cookies() reads) does not sign the browser out", async () => {
+    const good = await liveCookie("current-twin-5");
+    twins(good, "");
+    const result = await glue.getCurrentSession();
+    expect(result.ok && result.session.userId).toBe("current-twin-5");
+    expect(await glue.readSessionCookie()).toBe(good);
+  });
+
+  it("junk; good: the live cookie is the session", async () => {
+    const good = await liveCookie("current-twin-2");
+    twins(JUNK, good);
+    const result = await glue.getCurrentSession();
+    expect(result.ok && result.session.userId).toBe("current-twin-2");
+    expect(await glue.readSessionCookie()).toBe(good);
+  });
+
+  it("revoked; good: the revoked twin is passed over", async () => {
+    const kit = glue.getSessionKit();
+    const created = await kit.createSession({ userId: "current-twin-3", device: { userAgent: "UA" } });
+    if (!created.ok) throw new Error(created.reason);
+    await kit.revokeSession("current-twin-3", created.session.id);
+    const good = await liveCookie("current-twin-3");
+    twins(created.cookie.value, good);
+    const result = await glue.getCurrentSession();
+    expect(result.ok && result.session.userId).toBe("current-twin-3");
+    expect(await glue.readSessionCookie(), "sign-out and revoke-others act on the live cookie").toBe(good);
+  });
+
+  it("junk only: signed out as malformed", async () => {
+    twins(JUNK, "garbage");
+    expect(await glue.getCurrentSession()).toEqual({ ok: false, reason: "malformed" });
+  });
+
+  it("a cookie this request set replaces whatever the Cookie header carried", async () => {
+    const good = await liveCookie("current-twin-4");
+    twins(JUNK, good);
+    await glue.clearSessionCookie();
+    expect(await glue.readSessionCookie(), "signed out in this request").toBeUndefined();
+  });
+});
+
 describe("listCurrentUserSessions", () => {
   it("takes middleware's preloaded listing: zero Redis commands during render", async () => {
     const { cookie, id } = await signedInRequest("current-6");

@@ -13,12 +13,11 @@ describe("session lifecycle", () => {
     const created = await kit.createSession({ userId: user, device: { userAgent: "UA", browser: "Safari" } });
     expect(created.ok).toBe(true);
     if (!created.ok) return;
-    expect(created.cookie.options).toEqual({
+    expect(created.cookie.options, "a browser-session cookie: no Max-Age without remember me").toEqual({
       httpOnly: true,
       sameSite: "lax",
       path: "/",
       secure: false,
-      maxAge: 86_400,
     });
     expect(created.session).toMatchObject({
       userId: user,
@@ -65,7 +64,7 @@ describe("session lifecycle", () => {
     ).rejects.toThrow(/^session: createSession label/);
   });
 
-  it("the Redis TTL starts at the idle timeout and the cookie Max-Age at the absolute lifetime", async () => {
+  it("the Redis TTL starts at the idle timeout", async () => {
     const { kit, prefix } = testKit();
     const { cookie } = await signIn(kit, userId());
     const ttl = await sessionTtlSeconds(prefix, cookie);
@@ -178,6 +177,32 @@ describe("session lifecycle", () => {
     expect(await kit.validateSessionToken(result.cookie.value)).toEqual({ ok: false, reason: "expired" });
   });
 
+  it("without remember me the cookie is a browser-session cookie, also when re-sealed; with it, persistent", async () => {
+    const { kit, clock } = testKit({ revalidateAfterSeconds: 30 });
+    const plain = await kit.createSession({ userId: userId(), device: device() });
+    const remembered = await kit.createSession({ userId: userId(), device: device(), remember: true });
+    if (!plain.ok || !remembered.ok) throw new Error("createSession failed");
+    expect(plain.cookie.options, "no Max-Age: the browser drops it when it closes").not.toHaveProperty(
+      "maxAge",
+    );
+    expect(plain.cookie.options).not.toHaveProperty("expires");
+    expect(remembered.cookie.options.maxAge, "remember me: persistent for its absolute lifetime").toBe(
+      30 * 86_400,
+    );
+
+    clock.advanceSeconds(31);
+    const resealedPlain = await kit.validateSessionToken(plain.cookie.value);
+    const resealedRemembered = await kit.validateSessionToken(remembered.cookie.value);
+    if (!resealedPlain.ok || resealedPlain.cookie === undefined) throw new Error("expected a re-seal");
+    if (!resealedRemembered.ok || resealedRemembered.cookie === undefined)
+      throw new Error("expected a re-seal");
+    expect(resealedPlain.cookie.options, "a re-seal keeps it a browser-session cookie").not.toHaveProperty(
+      "maxAge",
+    );
+    expect(resealedRemembered.cookie.options.maxAge).toBe(30 * 86_400 - 31);
+    expect(kit.clearedCookie().options.maxAge, "clearing still sets Max-Age=0").toBe(0);
+  });
+
   it("logout deletes the session without a marker, and the index forgets it", async () => {
     const { kit } = testKit();
     const user = userId();
@@ -233,13 +258,13 @@ describe("session lifecycle", () => {
 
   it("with the revalidate window on, a Redis validation returns a re-sealed cookie for the next window", async () => {
     const { kit, clock } = testKit({ revalidateAfterSeconds: 30 });
-    const { cookie } = await signIn(kit, userId());
+    const { cookie } = await signIn(kit, userId(), { remember: true });
     clock.advanceSeconds(31);
     const checked = await kit.validateSessionToken(cookie);
     if (!checked.ok || checked.cookie === undefined) throw new Error("expected a re-sealed cookie");
     expect(checked.cookie.value).not.toBe(cookie);
     expect(checked.cookie.options.maxAge, "Max-Age shrinks with the absolute lifetime left").toBe(
-      86_400 - 31,
+      30 * 86_400 - 31,
     );
     clock.advanceSeconds(10);
     const fromCookie = await kit.validateSessionToken(checked.cookie.value);

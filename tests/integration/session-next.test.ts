@@ -2,7 +2,7 @@ import { NextRequest, type NextFetchEvent } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { HANDOFF_HEADER } from "@/lib/session";
 import type * as NextGlue from "@/lib/session/next";
-import { randomPrefix } from "@/tests/support/redis";
+import { randomPrefix, restCredentials } from "@/tests/support/redis";
 
 type NextModule = typeof NextGlue;
 
@@ -228,6 +228,153 @@ describe("sessionMiddleware", () => {
     expect(location.origin).toBe("http://localhost:3000");
     expect(location.searchParams.get("next")).toBeNull();
   });
+
+  it("never carries a next that is, or normalises to, another host", async () => {
+    const middleware = glue.sessionMiddleware({ isProtected: () => true });
+    for (const path of [
+      "/.//evil.example",
+      "/%2e//evil.example",
+      "/a/..//evil.example",
+      "/%2e%2e//evil.example",
+    ]) {
+      const response = await middleware(request(path), fetchEvent().event);
+      const next = new URL(response.headers.get("location") ?? "").searchParams.get("next");
+      if (next === null) continue;
+      expect(next.startsWith("//") || next.startsWith("/\\"), `${path} -> next=${next}`).toBe(false);
+      expect(new URL(next, "http://localhost:3000").origin, `${path} -> next=${next}`).toBe(
+        "http://localhost:3000",
+      );
+    }
+  });
+});
+
+describe("sessionMiddleware with two session cookies in one request (a twin tossed from a sibling path or domain)", () => {
+  const restRequests: string[] = [];
+
+  /** Counts requests to the REST server (one per Redis command or script) while `run` runs. */
+  async function countingRedis<T>(run: () => Promise<T>): Promise<T> {
+    const { url } = restCredentials();
+    const original = globalThis.fetch;
+    restRequests.length = 0;
+    const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+      const target = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+      if (target.startsWith(url)) restRequests.push(target);
+      return original(input, init);
+    });
+    try {
+      return await run();
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  function withCookies(path: string, ...values: string[]): NextRequest {
+    const cookie = ["theme=dark", ...values.map((value) => `session=${value}`)].join("; ");
+    return new NextRequest(`http://localhost:3000${path}`, { headers: { cookie } });
+  }
+
+  const JUNK = "Fe26.2**junk*from*a*sibling~2";
+
+  async function expectSignedInAs(response: Response, cookie: string, userId: string): Promise<void> {
+    expect(response.status, "let through, not sent to login").toBe(200);
+    expect(response.headers.get("x-middleware-next")).toBe("1");
+    const cleared = response.headers.getSetCookie().filter((line) => line.startsWith("session"));
+    expect(cleared, "no cookie is cleared or noted while a live one exists").toEqual([]);
+    const handoff = await glue.getSessionKit().verifyHandoff(forwarded(response, HANDOFF_HEADER), cookie);
+    expect(handoff?.session.userId, "the hand-off names the live cookie").toBe(userId);
+    expect(forwarded(response, "cookie"), "rendering sees the live cookie only").toBe(
+      `theme=dark; session=${cookie}`,
+    );
+  }
+
+  it("good; junk: the live cookie wins, one Redis command", async () => {
+    const { cookie } = await signIn("next-twin-1");
+    const middleware = glue.sessionMiddleware({ isProtected });
+    const response = await countingRedis(() =>
+      middleware(withCookies("/devices", cookie, JUNK), fetchEvent().event),
+    );
+    await expectSignedInAs(response, cookie, "next-twin-1");
+    expect(restRequests, "one Redis command").toHaveLength(1);
+  });
+
+  it("junk; good: the junk twin first does not sign the browser out, one Redis command", async () => {
+    const { cookie } = await signIn("next-twin-2");
+    const middleware = glue.sessionMiddleware({ isProtected });
+    const response = await countingRedis(() =>
+      middleware(withCookies("/devices", JUNK, cookie), fetchEvent().event),
+    );
+    await expectSignedInAs(response, cookie, "next-twin-2");
+    expect(restRequests, "junk is refused before Redis").toHaveLength(1);
+
+    const publicPage = await middleware(withCookies("/", JUNK, cookie), fetchEvent().event);
+    expect(forwarded(publicPage, "cookie")).toBe(`theme=dark; session=${cookie}`);
+    expect(publicPage.headers.getSetCookie()).toEqual([]);
+  });
+
+  it("good; empty twin: the empty value Next's cookies.get would read does not sign the browser out", async () => {
+    const { cookie } = await signIn("next-twin-6");
+    const response = await glue.sessionMiddleware({ isProtected })(
+      withCookies("/devices", cookie, ""),
+      fetchEvent().event,
+    );
+    await expectSignedInAs(response, cookie, "next-twin-6");
+  });
+
+  it("revoked; good: a revoked twin is passed over for the live one", async () => {
+    const kit = glue.getSessionKit();
+    const old = await signIn("next-twin-3");
+    await kit.revokeSession("next-twin-3", old.id);
+    const { cookie } = await signIn("next-twin-3");
+    const response = await glue.sessionMiddleware({ isProtected })(
+      withCookies("/devices", old.cookie, cookie),
+      fetchEvent().event,
+    );
+    await expectSignedInAs(response, cookie, "next-twin-3");
+  });
+
+  it("with preloadSessionList, junk; good still validates and lists for the live cookie", async () => {
+    const { cookie, id } = await signIn("next-twin-4");
+    const middleware = glue.sessionMiddleware({ isProtected, preloadSessionList: { paths: () => true } });
+    const response = await middleware(withCookies("/devices", JUNK, cookie), fetchEvent().event);
+    await expectSignedInAs(response, cookie, "next-twin-4");
+    const handoff = await glue.getSessionKit().verifyHandoff(forwarded(response, HANDOFF_HEADER), cookie);
+    expect(handoff?.listing?.sessions.map((session) => session.id)).toEqual([id]);
+  });
+
+  it("junk; junk; junk; junk; good: junk that does not unseal never pushes the live cookie out", async () => {
+    const { cookie } = await signIn("next-twin-7");
+    const junk = ["a", "b", "c", "d"].map((tag) => `Fe26.2**junk-${tag}*x~2`);
+    const response = await countingRedis(() =>
+      glue.sessionMiddleware({ isProtected })(withCookies("/devices", ...junk, cookie), fetchEvent().event),
+    );
+    await expectSignedInAs(response, cookie, "next-twin-7");
+    expect(restRequests, "junk is refused before Redis").toHaveLength(1);
+  });
+
+  it("junk only: signed out as malformed and cleared, as with one junk cookie", async () => {
+    const response = await glue.sessionMiddleware({ isProtected })(
+      withCookies("/devices", JUNK, "garbage"),
+      fetchEvent().event,
+    );
+    expect(new URL(response.headers.get("location") ?? "").searchParams.get("reason")).toBe("malformed");
+    expect(response.headers.getSetCookie().find((line) => line.startsWith("session="))).toMatch(/^session=;/);
+  });
+
+  it("only dead twins: signed out with the reason of the one that unsealed; at most 3 Redis lookups", async () => {
+    const kit = glue.getSessionKit();
+    const revoked: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const session = await signIn("next-twin-5");
+      await kit.revokeSession("next-twin-5", session.id);
+      revoked.push(session.cookie);
+    }
+    const middleware = glue.sessionMiddleware({ isProtected });
+    const response = await countingRedis(() =>
+      middleware(withCookies("/devices", JUNK, ...revoked), fetchEvent().event),
+    );
+    expect(new URL(response.headers.get("location") ?? "").searchParams.get("reason")).toBe("revoked");
+    expect(restRequests.length, "bounded: at most 3 values are looked up").toBeLessThanOrEqual(3);
+  });
 });
 
 describe("sessionMiddleware when Redis is down", () => {
@@ -333,6 +480,43 @@ describe("sessionMiddleware with the revalidate window on", () => {
       const header = forwarded(response, HANDOFF_HEADER);
       expect((await kit.verifyHandoff(header, resealed))?.session.id).toBe(created.session.id);
       expect(await kit.verifyHandoff(header, created.cookie.value), "not the old cookie").toBeNull();
+    } finally {
+      vi.useRealTimers();
+      process.env = saved;
+    }
+  });
+
+  it("sets the re-sealed cookie without Max-Age or Expires unless the session is remembered", async () => {
+    process.env = {
+      ...saved,
+      SESSION_KEY_PREFIX: randomPrefix("next"),
+      SESSION_REVALIDATE_AFTER_SECONDS: "30",
+    };
+    vi.resetModules();
+    const windowed: NextModule = await import("@/lib/session/next");
+    const kit = windowed.getSessionKit();
+    const plain = await kit.createSession({ userId: "next-user-8", device: { userAgent: "UA" } });
+    const remembered = await kit.createSession({
+      userId: "next-user-8",
+      device: { userAgent: "UA" },
+      remember: true,
+    });
+    if (!plain.ok || !remembered.ok) throw new Error("createSession failed");
+
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() + 31_000);
+      const middleware = windowed.sessionMiddleware({ isProtected });
+      const setCookie = async (cookie: string): Promise<string> => {
+        const response = await middleware(request("/devices", { cookie }), fetchEvent().event);
+        return response.headers.getSetCookie().find((line) => line.startsWith("session=")) ?? "";
+      };
+      const plainLine = await setCookie(plain.cookie.value);
+      expect(plainLine, "a re-sealed cookie is set").toMatch(/^session=Fe26/);
+      expect(plainLine, "a browser-session cookie").not.toMatch(/max-age|expires/i);
+      expect(plainLine).toMatch(/HttpOnly/i);
+      const rememberedLine = await setCookie(remembered.cookie.value);
+      expect(rememberedLine, "remember me stays persistent").toMatch(/Max-Age=25919\d\d;/i);
     } finally {
       vi.useRealTimers();
       process.env = saved;

@@ -1,8 +1,14 @@
 import type { Redis } from "@upstash/redis";
 import { sealData } from "iron-session";
 import { describe, expect, it } from "vitest";
-import { createSessionKit } from "@/lib/session";
-import { buildPasswords, sealCookie, unsealCookie } from "@/lib/session/cookie";
+import { createSessionKit, type Session, type ValidationResult } from "@/lib/session";
+import {
+  buildPasswords,
+  pickSessionCookie,
+  sealCookie,
+  sessionCookieValues,
+  unsealCookie,
+} from "@/lib/session/cookie";
 
 const SECRET_A = "a".repeat(16) + "-first-secret-0123456789";
 const SECRET_B = "b".repeat(16) + "-second-secret-012345678";
@@ -123,5 +129,50 @@ describe("sealed session cookie", () => {
     });
     expect(production.clearedCookie().name).toBe("__Host-session");
     expect(production.clearedCookie().options.secure).toBe(true);
+  });
+});
+
+describe("session cookie twins", () => {
+  it("reads every value of the name in header order, decoded, without empties or repeats, at most 10", () => {
+    const header =
+      "sessionx=1; session=a; theme=dark; session=b%2Ac; session=a; session=; session=%zz; session=d; session=e";
+    expect(sessionCookieValues(header, "session")).toEqual(["a", "b*c", "d", "e"]);
+    const many = Array.from({ length: 12 }, (_, i) => `session=v${i}`).join("; ");
+    expect(sessionCookieValues(many, "session")).toHaveLength(10);
+    expect(sessionCookieValues(null, "session")).toEqual([]);
+    expect(sessionCookieValues("other=1", "session")).toEqual([]);
+  });
+
+  it("picks the first live value, prefers a value that unsealed over junk, and stops when the store is down", async () => {
+    const outcomes: Record<string, ValidationResult> = {
+      junk: { ok: false, reason: "malformed" },
+      revoked: { ok: false, reason: "revoked" },
+      down: { ok: false, reason: "unavailable" },
+    };
+    const seen: string[] = [];
+    const validate = async (value: string): Promise<ValidationResult> => {
+      seen.push(value);
+      return outcomes[value] ?? { ok: false, reason: "malformed" };
+    };
+    expect((await pickSessionCookie(["junk", "revoked"], validate)).value).toBe("revoked");
+    expect((await pickSessionCookie(["revoked", "junk"], validate)).value).toBe("revoked");
+    expect((await pickSessionCookie(["junk", "junk2"], validate)).value).toBe("junk");
+    seen.length = 0;
+    const down = await pickSessionCookie(["junk", "down", "revoked"], validate);
+    expect(down.result).toEqual({ ok: false, reason: "unavailable" });
+    expect(seen, "nothing validated after the store failed").toEqual(["junk", "down"]);
+    seen.length = 0;
+    outcomes.live = { ok: true, session: {} as Session, touchDue: false };
+    const junkFirst = await pickSessionCookie(["j1", "j2", "j3", "j4", "live"], validate);
+    expect(junkFirst.value, "junk that does not unseal takes no lookup slot").toBe("live");
+    seen.length = 0;
+    await pickSessionCookie(["revoked", "revoked2", "revoked3", "revoked4", "live"], async (value) => {
+      seen.push(value);
+      return value === "live"
+        ? { ok: true, session: {} as Session, touchDue: false }
+        : { ok: false, reason: "revoked" };
+    });
+    expect(seen, "at most 3 values that unseal are looked up").toEqual(["revoked", "revoked2", "revoked3"]);
+    await expect(pickSessionCookie([], validate)).rejects.toThrow(/^session: pickSessionCookie/);
   });
 });

@@ -2,13 +2,15 @@ import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { requireSession } from "@/lib/auth/dal";
 import { authRedis } from "@/lib/auth/redis";
+import { notifierChoice } from "@/lib/ops/notifier-choice";
 import { describeNotice, readOutbox } from "@/lib/session/notify";
 import { getSessionKit } from "@/lib/session/next";
 import { ServiceUnavailable } from "../../service-unavailable";
 
-// Dev outbox: what an email provider would have sent you. Exists only with the outbox notifier (the default).
+// Dev outbox: what an email provider would have sent you. Exists only with the outbox notifier (the default
+// outside production; in production only with SESSION_NOTIFIER=outbox): its links sign devices out.
 export default async function OutboxPage(): Promise<ReactNode> {
-  if ((process.env.SESSION_NOTIFIER ?? "outbox") !== "outbox") notFound();
+  if (notifierChoice() !== "outbox") notFound();
   const check = await requireSession("/outbox");
   if (!check.ok) return <ServiceUnavailable />;
   let notices;
