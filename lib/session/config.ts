@@ -94,6 +94,16 @@ export type SessionConfigInput = {
    * @default 30
    */
   handoffTtlSeconds?: number;
+
+  // Forwarded host (cross-origin checks of sessionMiddleware).
+  /**
+   * Header a proxy in front of the app sets to the public host (e.g. "x-forwarded-host"); compared with
+   * `Origin` on state-changing requests. Unset, only `Host` counts: a client can send any X-Forwarded-Host.
+   * Name it only when every request passes a proxy that overwrites (or appends to) it; the last entry is used.
+   * Env: `SESSION_TRUSTED_HOST_HEADER`.
+   * @default undefined
+   */
+  trustedHostHeader?: string;
 };
 
 export type TimeoutProfile = { idleTimeoutSeconds: number; absoluteLifetimeSeconds: number };
@@ -115,6 +125,8 @@ export type SessionConfig = {
   cookieName: string;
   secureCookie: boolean;
   handoffTtlSeconds: number;
+  // Forwarded host.
+  trustedHostHeader?: string;
 };
 
 export const SECRET_ERROR =
@@ -156,6 +168,12 @@ const schema = z
       ),
     secureCookie: z.boolean(),
     handoffTtlSeconds: z.number().int().min(1).max(300),
+    // Forwarded host: a header name, lower-cased by the transform.
+    trustedHostHeader: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,64}$/, 'give one header name, e.g. "x-forwarded-host"')
+      .transform((name) => name.toLowerCase())
+      .optional(),
   })
   .superRefine((c, ctx) => {
     const profiles = [
@@ -200,6 +218,8 @@ const ENV = {
   SESSION_COOKIE_NAME: "cookieName",
   SESSION_SECURE_COOKIE: "secureCookie",
   SESSION_HANDOFF_TTL_SECONDS: "handoffTtlSeconds",
+  // Forwarded host.
+  SESSION_TRUSTED_HOST_HEADER: "trustedHostHeader",
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -221,6 +241,7 @@ function envValue(name: keyof typeof ENV, raw: string): unknown {
     "SESSION_CAP_POLICY",
     "SESSION_KEY_PREFIX",
     "SESSION_COOKIE_NAME",
+    "SESSION_TRUSTED_HOST_HEADER",
   ];
   if (textual.includes(name)) return raw;
   if (!/^\d+$/.test(raw)) throw new Error(`session: ${name} must be a whole number (got "${raw}")`);

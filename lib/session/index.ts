@@ -4,7 +4,7 @@
  * Start with `createSessionKit()`; Next.js glue (cookies, middleware, cached `getCurrentSession`) is in `./next`.
  * Files: config (policy), token (random ids + hashing), cookie (sealing), keys (Redis key formats), record
  * (stored value), scripts (Lua), store (Redis client), sessions (operations), handoff (middleware → render),
- * signed (HMAC tokens for the hand-off and report links),
+ * signed (HMAC tokens for the hand-off and report links), request-guards (cross-site and Server Action posts),
  * device (device info); operations: metrics (Prometheus), activity (security log), notify (new-device notices and
  * "This wasn't me" links), cleanup (SCAN-based keyspace repair).
  */
@@ -15,6 +15,8 @@ export type { SessionConfig, SessionConfigInput } from "./config";
 export { HANDOFF_HEADER, HANDOFF_MAX_LENGTH } from "./handoff";
 export { parseEndedReason } from "./cookie";
 export { deviceFromParts, normalizeDevice } from "./device";
+export { refuseCrossSiteRequest, refuseServerActionBody } from "./request-guards";
+export type { Refusal } from "./request-guards";
 export type {
   CreateSessionInput,
   CreateSessionResult,
