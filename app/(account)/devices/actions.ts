@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { requireSession } from "@/lib/auth/dal";
 import { clearSessionCookie, getSessionKit, readSessionCookie } from "@/lib/session/next";
-import { formError, formSuccess, type FormState } from "../../form-state";
+import { formError, formFields, formSuccess, type FormState } from "../../form-state";
 
 const UNAVAILABLE = "The session store is unavailable. Nothing changed; try again in a moment.";
 
@@ -18,7 +18,7 @@ function plural(count: number, word: string): string {
 export async function revokeSessionAction(_previous: FormState, formData: FormData): Promise<FormState> {
   const check = await requireSession("/devices");
   if (!check.ok) return formError(UNAVAILABLE);
-  const parsed = revokeSchema.safeParse({ sessionId: formData.get("sessionId") });
+  const parsed = revokeSchema.safeParse(formFields(formData, ["sessionId"]));
   if (!parsed.success) return formError("That device could not be found.");
   if (parsed.data.sessionId === check.session.id) {
     return formError("To sign out of this device, use Sign out in the header.");
