@@ -1,7 +1,7 @@
 import type { NextFetchEvent, NextRequest, NextResponse } from "next/server";
 import { handleSession } from "@/lib/auth/session-routes";
 
-// Refuses cross-site and malformed posts, validates the session (lib/auth/session-routes.ts).
+// Refuses cross-site and malformed posts, validates the session, sends the page CSP (lib/auth/session-routes.ts).
 export default function middleware(request: NextRequest, event: NextFetchEvent): Promise<NextResponse> {
   return handleSession(request, event);
 }

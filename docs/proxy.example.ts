@@ -10,7 +10,7 @@
 import type { NextFetchEvent, NextRequest, NextResponse } from "next/server";
 import { handleSession } from "@/lib/auth/session-routes";
 
-// The same as middleware.ts: cross-site and malformed posts refused, session validated.
+// The same as middleware.ts: cross-site and malformed posts refused, session validated, page CSP sent.
 export function proxy(request: NextRequest, event: NextFetchEvent): Promise<NextResponse> {
   return handleSession(request, event);
 }

@@ -1,10 +1,10 @@
 /**
  * The app's request policy, shared by middleware.ts (Edge) and docs/proxy.example.ts (Node proxy): which paths
- * need a session, where signing in happens, which page gets the session list with its check, and the largest
- * form post.
+ * need a session, where signing in happens, which page gets the session list with its check, the largest form
+ * post and the page security headers (a CSP with a fresh nonce).
  */
 import { sessionMiddleware } from "@/lib/session/next";
-import { SERVER_ACTION_BODY_LIMIT_BYTES } from "@/lib/web/http-policy";
+import { pageSecurityHeaders, SERVER_ACTION_BODY_LIMIT_BYTES } from "@/lib/web/http-policy";
 
 const PROTECTED_PREFIXES = ["/devices", "/account"] as const;
 
@@ -28,4 +28,5 @@ export const handleSession = sessionMiddleware({
   // Files get no Redis call here; if one renders the 404 page, that page validates the cookie itself.
   skipValidation: isFilePath,
   serverActions: { bodySizeLimitBytes: SERVER_ACTION_BODY_LIMIT_BYTES },
+  headers: pageSecurityHeaders(process.env.NODE_ENV === "development"),
 });
