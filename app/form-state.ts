@@ -36,11 +36,14 @@ export function firstFieldErrors<Field extends string>(error: z.ZodError): Parti
   return result;
 }
 
-/** Strings only: a File or a missing field becomes undefined so zod reports it. */
-export function formFields(formData: FormData, names: readonly string[]): Record<string, string | undefined> {
+/**
+ * Strings only: a File or a missing field becomes undefined so zod reports it. Actions are public endpoints:
+ * a hand-made call can pass anything instead of FormData, which then reads as a form with no fields.
+ */
+export function formFields(formData: unknown, names: readonly string[]): Record<string, string | undefined> {
   const fields: Record<string, string | undefined> = {};
   for (const name of names) {
-    const value = formData.get(name);
+    const value = formData instanceof FormData ? formData.get(name) : null;
     fields[name] = typeof value === "string" ? value : undefined;
   }
   return fields;

@@ -12,6 +12,7 @@
  * specs and fixtures talk to the REST server directly.
  * Ports and the REST token come from the environment set by tests/playwright.config.ts
  * (E2E_PORT, E2E_CONTROL_PORT, E2E_REST_PORT, E2E_REST_TOKEN). E2E_SKIP_BUILD=1 reuses the last build.
+ * With E2E_SERVER_LOG set, `next start`'s output is also appended to that file (specs check what it logged).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { type DelayProxy, startDelayProxy } from "./delay-proxy";
@@ -128,7 +129,8 @@ async function main(): Promise<number> {
     code = await exitCode(current);
   }
   if (code === 0 && !stopping) {
-    current = spawnNext(["start", "--port", String(appPort), "--hostname", "127.0.0.1"], env);
+    const logFile = process.env.E2E_SERVER_LOG === "" ? undefined : process.env.E2E_SERVER_LOG;
+    current = spawnNext(["start", "--port", String(appPort), "--hostname", "127.0.0.1"], env, { logFile });
     code = await exitCode(current);
   }
   await stopControl();

@@ -3,6 +3,7 @@
  * (and other local binaries) with inherited output.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { createWriteStream } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,13 +16,34 @@ export function nextBin(): string {
   return require.resolve("next/dist/bin/next");
 }
 
-/** Runs `next <args>` with Node, telemetry off, output inherited. */
-export function spawnNext(args: readonly string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, [nextBin(), ...args], {
+/**
+ * Runs `next <args>` with Node, telemetry off, output inherited. With `logFile`, stdout and stderr are also
+ * appended to that file (tests read what the server logged).
+ */
+export function spawnNext(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  options: { logFile?: string } = {},
+): ChildProcess {
+  const logFile = options.logFile;
+  const child = spawn(process.execPath, [nextBin(), ...args], {
     cwd: REPO_ROOT,
-    stdio: "inherit",
+    stdio: logFile === undefined ? "inherit" : ["inherit", "pipe", "pipe"],
     env: { ...env, NEXT_TELEMETRY_DISABLED: "1" },
   });
+  if (logFile !== undefined) {
+    const log = createWriteStream(logFile, { flags: "a" });
+    child.stdout?.on("data", (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      log.write(chunk);
+    });
+    child.stderr?.on("data", (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      log.write(chunk);
+    });
+    child.once("exit", () => log.end());
+  }
+  return child;
 }
 
 /** Resolves with the exit code (signals count as failure). */

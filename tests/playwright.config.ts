@@ -10,6 +10,8 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig, devices } from "@playwright/test";
 import { CHROMIUM_ARGS, SYSTEM_CHROMIUM } from "../scripts/chromium";
@@ -35,6 +37,8 @@ process.env.E2E_CONTROL_URL = `http://127.0.0.1:${process.env.E2E_CONTROL_PORT}`
 process.env.UPSTASH_REDIS_REST_URL = `http://127.0.0.1:${process.env.E2E_REST_PORT}`;
 process.env.UPSTASH_REDIS_REST_TOKEN = process.env.E2E_REST_TOKEN;
 process.env.SESSION_SECRET ??= E2E_SESSION_SECRET;
+// What `next start` logs, for specs that check the server logged no error (see tests/e2e/hostile-requests.spec.ts).
+process.env.E2E_SERVER_LOG ??= join(tmpdir(), `e2e-server-${process.env.E2E_PORT}.log`);
 
 const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
 
@@ -82,6 +86,7 @@ export default defineConfig({
       E2E_REST_PORT: process.env.E2E_REST_PORT,
       E2E_REST_TOKEN: process.env.E2E_REST_TOKEN,
       SESSION_SECRET: process.env.SESSION_SECRET,
+      E2E_SERVER_LOG: process.env.E2E_SERVER_LOG,
       NEXT_TELEMETRY_DISABLED: "1",
     },
   },

@@ -113,6 +113,16 @@ export type SessionConfigInput = {
    * @default { platform: "none", proxyCount: 1 } (no IP, no location)
    */
   trustedProxy?: { platform?: TrustedPlatform; ipHeader?: string; proxyCount?: number };
+
+  // Forwarded host (cross-origin checks of sessionMiddleware).
+  /**
+   * Header a proxy in front of the app sets to the public host (e.g. "x-forwarded-host"); compared with
+   * `Origin` on state-changing requests. Unset, only `Host` counts: a client can send any X-Forwarded-Host.
+   * Name it only when every request passes a proxy that overwrites (or appends to) it; the last entry is used.
+   * Env: `SESSION_TRUSTED_HOST_HEADER`.
+   * @default undefined
+   */
+  trustedHostHeader?: string;
 };
 
 export type TimeoutProfile = { idleTimeoutSeconds: number; absoluteLifetimeSeconds: number };
@@ -136,6 +146,8 @@ export type SessionConfig = {
   handoffTtlSeconds: number;
   /** `ipHeader` is resolved (the platform's default unless named) and lower case. */
   trustedProxy: TrustedProxy;
+  // Forwarded host.
+  trustedHostHeader?: string;
 };
 
 export const SECRET_ERROR =
@@ -189,6 +201,12 @@ const schema = z
         .optional(),
       proxyCount: z.number().int().min(1, PROXY_COUNT_ERROR).max(10, PROXY_COUNT_ERROR),
     }),
+    // Forwarded host: a header name, lower-cased by the transform.
+    trustedHostHeader: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,64}$/, 'give one header name, e.g. "x-forwarded-host"')
+      .transform((name) => name.toLowerCase())
+      .optional(),
   })
   .superRefine((c, ctx) => {
     const profiles = [
@@ -245,6 +263,8 @@ const ENV = {
   SESSION_TRUSTED_PLATFORM: "trustedProxy.platform",
   SESSION_TRUSTED_IP_HEADER: "trustedProxy.ipHeader",
   SESSION_TRUSTED_PROXY_COUNT: "trustedProxy.proxyCount",
+  // Forwarded host.
+  SESSION_TRUSTED_HOST_HEADER: "trustedHostHeader",
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -268,6 +288,7 @@ function envValue(name: keyof typeof ENV, raw: string): unknown {
     "SESSION_COOKIE_NAME",
     "SESSION_TRUSTED_PLATFORM",
     "SESSION_TRUSTED_IP_HEADER",
+    "SESSION_TRUSTED_HOST_HEADER",
   ];
   if (textual.includes(name)) return raw;
   if (!/^\d+$/.test(raw)) throw new Error(`session: ${name} must be a whole number (got "${raw}")`);

@@ -4,9 +4,9 @@
  * Start with `createSessionKit()`; Next.js glue (cookies, middleware, cached `getCurrentSession`) is in `./next`.
  * Files: config (policy), token (random ids + hashing), cookie (sealing), keys (Redis key formats), record
  * (stored value), scripts (Lua), store (Redis client), sessions (operations), handoff (middleware → render),
- * signed (HMAC tokens for the hand-off and report links), device (device info), path (same-origin redirect
- * paths); operations: metrics (Prometheus), activity (security log), notify (new-device notices and
- * "This wasn't me" links), cleanup (SCAN-based keyspace repair).
+ * signed (HMAC tokens for the hand-off and report links), request-guards (cross-site and Server Action posts),
+ * device (device info), path (same-origin redirect paths); operations: metrics (Prometheus), activity (security
+ * log), notify (new-device notices and "This wasn't me" links), cleanup (SCAN-based keyspace repair).
  */
 export { createSessionKit } from "./sessions";
 export type { SessionKit, SessionKitOptions } from "./sessions";
@@ -17,6 +17,8 @@ export { parseEndedReason } from "./cookie";
 export { deviceFromParts, normalizeDevice } from "./device";
 export type { TrustedPlatform, TrustedProxy } from "./device";
 export { sameOriginPath } from "./path";
+export { refuseCrossSiteRequest, refuseServerActionBody } from "./request-guards";
+export type { Refusal } from "./request-guards";
 export type {
   CreateSessionInput,
   CreateSessionResult,

@@ -4,10 +4,12 @@
  * What: a lazy kit singleton from process.env, cookie helpers over `next/headers`, a cached `getCurrentSession()`
  * data-access function for server components and actions, and `sessionMiddleware()` for middleware.ts (Edge)
  * or proxy.ts (Node).
- * Flow of a protected request: middleware strips any incoming hand-off header, validates the cookie (one GET),
+ * Flow of a protected request: middleware refuses cross-site requests and malformed Server Action posts
+ * (request-guards.ts), strips any incoming hand-off header, validates the cookie (one GET),
  * forwards a signed hand-off header to rendering and schedules the touch with `event.waitUntil`; rendering's
  * `getCurrentSession()` verifies the header instead of asking Redis again. One Redis command per request.
- * Seam: routes without middleware still work — `getCurrentSession()` falls back to Redis.
+ * Seam: routes without middleware still work — `getCurrentSession()` falls back to Redis; but a route outside
+ * the matcher would also see a client-sent hand-off header, so the matcher must cover every path that renders.
  */
 import { cookies, headers } from "next/headers";
 import { after, NextResponse, userAgent, type NextFetchEvent, type NextRequest } from "next/server";
@@ -22,6 +24,7 @@ import {
 } from "./cookie";
 import { HANDOFF_HEADER } from "./handoff";
 import { sameOriginPath } from "./path";
+import { refuseCrossSiteRequest, refuseServerActionBody, type Refusal } from "./request-guards";
 import { createSessionKit, type SessionKit } from "./sessions";
 import type {
   DeviceInfo,
@@ -190,24 +193,130 @@ function loginRedirect(request: NextRequest, loginPath: string, reason: SignedOu
   return NextResponse.redirect(url);
 }
 
-/**
- * Middleware that validates the session cookie on every request carrying one (one Redis GET), hands the verified
- * session to rendering in a signed header, and protects the paths `isProtected` matches. A request with several
- * session cookies (a twin tossed from a sibling subdomain or path) counts as signed in when one of them is live
- * (`pickSessionCookie`, bounded); rendering then sees that one only, and no twin is ever cleared in its stead.
- * `preloadSessionList`: for GET requests to the paths it matches, validate and list the user's sessions (and
- * `activityLimit` activity entries) in one script instead of the GET, and hand the listing over too; the page
- * reads it with `listCurrentUserSessions()`. Not for POSTs: a Server Action changes the list before the page
- * re-renders, so that render lists afresh.
- */
-export function sessionMiddleware(options: {
+/** Next's own default limit for a Server Action body (1 MB). */
+const DEFAULT_ACTION_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Headers the app adds to one request: `request` ones reach rendering, `response` ones go on the answer. */
+export type ExtraHeaders = { request?: Record<string, string>; response?: Record<string, string> };
+
+export type SessionMiddlewareOptions = {
   isProtected: (pathname: string) => boolean;
   loginPath?: string;
+  /**
+   * For GET requests to the paths it matches, validate and list the user's sessions (and `activityLimit`
+   * activity entries) in one script instead of the GET, and hand the listing over too; the page reads it with
+   * `listCurrentUserSessions()`. Not for POSTs: a Server Action changes the list before the page re-renders, so
+   * that render lists afresh.
+   */
   preloadSessionList?: { paths: (pathname: string) => boolean; activityLimit?: number };
-}): (request: NextRequest, event: NextFetchEvent) => Promise<NextResponse> {
+  /**
+   * Paths not worth a Redis call here (files such as `/logo.png`): middleware only removes a client-sent
+   * hand-off header, so whatever renders there (a 404 page) validates the cookie itself.
+   */
+  skipValidation?: (pathname: string) => boolean;
+  /**
+   * Refuse (403) state-changing requests from another origin, and cookie-carrying ones with neither `Origin`
+   * nor `Sec-Fetch-Site: same-origin` (request-guards.ts). Next.js refuses cross-origin action posts too, but
+   * with a 500 and only for actions. @default true
+   */
+  refuseCrossSite?: boolean;
+  serverActions?: {
+    /**
+     * Largest form post accepted, in bytes; a bigger one (413) or one without a Content-Length (411) is refused
+     * before Next reads it, and so is a Server Action post that is not multipart (400). Keep it equal to
+     * `serverActions.bodySizeLimit` in next.config. @default 1 MiB, Next's default
+     */
+    bodySizeLimitBytes?: number;
+    /**
+     * While the store is down, let Server Action posts to protected paths through instead of answering 503:
+     * the action's own session check sees the outage and returns a form state the client can show (it cannot
+     * parse a 503 page). @default true
+     */
+    runWhenUnavailable?: boolean;
+  };
+  /**
+   * Extra headers for each request, e.g. a Content-Security-Policy with a fresh nonce (Next reads the nonce
+   * from the request's CSP header and stamps its own scripts; the browser enforces the response's).
+   */
+  headers?: (request: NextRequest) => ExtraHeaders;
+};
+
+function refusedResponse(refusal: Refusal): NextResponse {
+  return new NextResponse(refusal.message, {
+    status: refusal.status,
+    headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+  });
+}
+
+/**
+ * Lets the request through to rendering: with `forwarded` (already without a client's hand-off header) or,
+ * without it, the request's own headers minus any hand-off header; plus the app's extra request headers.
+ */
+function passOn(
+  request: NextRequest,
+  forwarded: Headers | undefined,
+  extra: Record<string, string> | undefined,
+): NextResponse {
+  let headers = forwarded;
+  if (headers === undefined) {
+    // Overriding request headers makes Next copy every header through the response: only when needed.
+    if (extra === undefined && !request.headers.has(HANDOFF_HEADER)) return NextResponse.next();
+    headers = new Headers(request.headers);
+    // Only this middleware may set the hand-off header: drop whatever the client sent.
+    headers.delete(HANDOFF_HEADER);
+  }
+  for (const [name, value] of Object.entries(extra ?? {})) headers.set(name, value);
+  return NextResponse.next({ request: { headers } });
+}
+
+/**
+ * Middleware that validates the session cookie on every request carrying one (one Redis GET), hands the verified
+ * session to rendering in a signed header, and protects the paths `isProtected` matches. Before any of that it
+ * refuses cross-site requests and malformed Server Action posts (see the options). A request with several
+ * session cookies (a twin tossed from a sibling subdomain or path) counts as signed in when one of them is live
+ * (`pickSessionCookie`, bounded); rendering then sees that one only, and no twin is ever cleared in its stead.
+ */
+export function sessionMiddleware(
+  options: SessionMiddlewareOptions,
+): (request: NextRequest, event: NextFetchEvent) => Promise<NextResponse> {
+  const validate = validatingMiddleware(options);
+  const bodySizeLimitBytes = options.serverActions?.bodySizeLimitBytes ?? DEFAULT_ACTION_BODY_LIMIT_BYTES;
+  return async (request, event) => {
+    const extra = options.headers?.(request) ?? {};
+    const config = getSessionKit().config;
+    const refusal =
+      (options.refuseCrossSite === false
+        ? null
+        : refuseCrossSiteRequest(request, {
+            cookieName: config.cookieName,
+            trustedHostHeader: config.trustedHostHeader,
+          })) ?? refuseServerActionBody(request, { bodySizeLimitBytes });
+    let response: NextResponse;
+    if (refusal !== null) response = refusedResponse(refusal);
+    else if (options.skipValidation?.(request.nextUrl.pathname) === true)
+      response = passOn(request, undefined, extra.request);
+    else response = await validate(request, event, extra.request);
+    for (const [name, value] of Object.entries(extra.response ?? {})) response.headers.set(name, value);
+    return response;
+  };
+}
+
+function isServerActionPost(request: NextRequest): boolean {
+  return request.method === "POST" && request.headers.has("next-action");
+}
+
+/** The session check itself: validate, hand off, redirect or fail closed. */
+function validatingMiddleware(
+  options: SessionMiddlewareOptions,
+): (
+  request: NextRequest,
+  event: NextFetchEvent,
+  extra: Record<string, string> | undefined,
+) => Promise<NextResponse> {
   const loginPath = options.loginPath ?? "/login";
   const preload = options.preloadSessionList;
-  return async (request, event) => {
+  const runWhenUnavailable = options.serverActions?.runWhenUnavailable !== false;
+  return async (request, event, extra) => {
     const kit = getSessionKit();
     const name = kit.config.cookieName;
     const isProtected = options.isProtected(request.nextUrl.pathname);
@@ -219,15 +328,11 @@ export function sessionMiddleware(options: {
         const ended = parseEndedReason(request.cookies.get(endedCookieName(kit.config))?.value);
         return loginRedirect(request, loginPath, ended ?? "missing");
       }
-      // Overriding request headers makes Next copy every header through the response: only when needed.
-      if (!request.headers.has(HANDOFF_HEADER)) return NextResponse.next();
+      return passOn(request, undefined, extra);
     }
     const forwarded = new Headers(request.headers);
     // Only this middleware may set the hand-off header: drop whatever the client sent.
     forwarded.delete(HANDOFF_HEADER);
-    if (cookieValues.length === 0) {
-      return NextResponse.next({ request: { headers: forwarded } });
-    }
 
     const listed =
       preload !== undefined &&
@@ -249,7 +354,7 @@ export function sessionMiddleware(options: {
       const listing =
         result.listing === undefined ? undefined : { ...result.listing, activityLimit: activityLimit ?? 0 };
       forwarded.set(HANDOFF_HEADER, await kit.signHandoff(result.session, boundValue, listing));
-      const response = NextResponse.next({ request: { headers: forwarded } });
+      const response = passOn(request, forwarded, extra);
       if (result.cookie !== undefined) {
         response.cookies.set(result.cookie.name, result.cookie.value, result.cookie.options);
       }
@@ -259,7 +364,7 @@ export function sessionMiddleware(options: {
 
     if (result.reason === "unavailable") {
       // Fail closed for protected pages, keep the cookie: the user is not signed out, the store is down.
-      if (isProtected) {
+      if (isProtected && !(runWhenUnavailable && isServerActionPost(request))) {
         return new NextResponse(UNAVAILABLE_HTML, {
           status: 503,
           headers: {
@@ -269,7 +374,7 @@ export function sessionMiddleware(options: {
           },
         });
       }
-      return NextResponse.next({ request: { headers: forwarded } });
+      return passOn(request, forwarded, extra);
     }
 
     // Signed out: clear the cookie, and hide it from rendering so pages do not re-check it.
@@ -278,7 +383,7 @@ export function sessionMiddleware(options: {
       response = loginRedirect(request, loginPath, result.reason);
     } else {
       forwarded.set("cookie", rewriteCookieHeader(forwarded.get("cookie"), name, undefined));
-      response = NextResponse.next({ request: { headers: forwarded } });
+      response = passOn(request, forwarded, extra);
     }
     const cleared = kit.clearedCookie();
     response.cookies.set(cleared.name, cleared.value, cleared.options);

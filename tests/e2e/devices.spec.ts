@@ -43,9 +43,8 @@ test.describe("active devices", () => {
 
     const card = otherDevices(b.page);
     await card.getByRole("button", { name: "Sign out", exact: true }).click();
-    const confirm = card.getByRole("button", { name: /^Confirm sign out of / });
-    await expect(confirm, "the confirm step takes focus").toBeFocused();
-    await confirm.click();
+    await expect(card.getByRole("button", { name: "Cancel" }), "Cancel takes focus").toBeFocused();
+    await card.getByRole("button", { name: /^Confirm sign out of / }).click();
     await expect(b.page.getByRole("status")).toHaveText("Signed out of 1 device.");
     await expect(deviceList(b.page)).toHaveCount(1);
     await expect(b.page.getByText("This is the only device signed in to your account.")).toBeVisible();
@@ -98,14 +97,76 @@ test.describe("active devices", () => {
     await expect(deviceList(a.page)).toHaveCount(2);
   });
 
+  test("a double-click on a sign-out button never confirms: the confirm button is never where the first press was", async ({
+    openDevice,
+  }) => {
+    const a = await openDevice(USER_AGENTS.desktopChrome);
+    const b = await openDevice(USER_AGENTS.iphoneSafari);
+    const page = b.page;
+    const asks = [
+      otherDevices(page).getByRole("button", { name: "Sign out", exact: true }),
+      page.getByRole("button", { name: "Sign out of 1 other device" }),
+      page.getByRole("button", { name: "Sign out everywhere" }),
+    ];
+    const confirms = page.getByRole("button", { name: /^Confirm sign out/ });
+    const actionPosts: string[] = [];
+    page.on("request", (request) => {
+      if (request.method() === "POST") actionPosts.push(request.url());
+    });
+
+    for (const ask of asks) {
+      // Boxes are relative to the viewport: scroll first so that clicking does not move the page.
+      await ask.scrollIntoViewIfNeeded();
+      const box = await ask.boundingBox();
+      if (box === null) throw new Error("the button has no box");
+      // The lure of a framing page: "double-click here".
+      await page.mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2);
+      await expect(ask, "the second click cancelled the step it opened").toBeFocused();
+      await expect(confirms).toHaveCount(0);
+      expect(actionPosts, "a double-click posted an action").toEqual([]);
+      await expect(page).toHaveURL(/\/devices$/);
+      await expect(deviceList(page), "a double-click signed nobody out").toHaveCount(2);
+
+      // Anywhere on the button: Cancel covers the whole first button, the confirm button is clear of it.
+      await ask.click();
+      const cancel = page.getByRole("button", { name: "Cancel" });
+      await expect(cancel, "Cancel takes focus").toBeFocused();
+      const cancelBox = await cancel.boundingBox();
+      const confirmBox = await confirms.boundingBox();
+      if (cancelBox === null || confirmBox === null) throw new Error("the confirm step has no box");
+      expect(cancelBox.x, "Cancel starts where the button was").toBeLessThanOrEqual(box.x + 0.5);
+      expect(cancelBox.y).toBeLessThanOrEqual(box.y + 0.5);
+      expect(cancelBox.x + cancelBox.width, "Cancel is at least as wide").toBeGreaterThanOrEqual(
+        box.x + box.width - 0.5,
+      );
+      expect(cancelBox.y + cancelBox.height, "Cancel is at least as tall").toBeGreaterThanOrEqual(
+        box.y + box.height - 0.5,
+      );
+      const overlaps =
+        confirmBox.x < box.x + box.width &&
+        box.x < confirmBox.x + confirmBox.width &&
+        confirmBox.y < box.y + box.height &&
+        box.y < confirmBox.y + confirmBox.height;
+      expect(overlaps, "the confirm button overlaps the first button's place").toBe(false);
+      await cancel.click();
+      await expect(ask).toBeFocused();
+    }
+
+    await a.page.goto("/devices");
+    await expect(deviceList(a.page), "the other device is still signed in").toHaveCount(2);
+  });
+
   test("signing out of the other devices keeps this one", async ({ openDevice }) => {
     const a = await openDevice(USER_AGENTS.desktopChrome);
     const b = await openDevice(USER_AGENTS.iphoneSafari);
     const c = await openDevice(USER_AGENTS.macFirefox);
 
-    // Keyboard only: Enter on the button, then Enter on the confirm step, which takes focus.
+    // Keyboard only: Enter on the button puts focus on Cancel (a second Enter cannot confirm), Tab reaches the
+    // confirm button, Enter confirms.
     await c.page.getByRole("button", { name: "Sign out of 2 other devices" }).focus();
     await c.page.keyboard.press("Enter");
+    await expect(c.page.getByRole("button", { name: "Cancel" })).toBeFocused();
+    await c.page.keyboard.press("Tab");
     await expect(c.page.getByRole("button", { name: "Confirm sign out of 2 other devices" })).toBeFocused();
     await c.page.keyboard.press("Enter");
     await expect(c.page.getByRole("status")).toHaveText("Signed out of 2 other devices.");

@@ -4,7 +4,8 @@
  */
 import { NextRequest, type NextFetchEvent } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { proxy } from "@/docs/proxy.example";
+import { config as proxyConfig, proxy } from "@/docs/proxy.example";
+import { config as middlewareConfig } from "@/middleware";
 import type { SessionKit } from "@/lib/session";
 import { getSessionKit } from "@/lib/session/next";
 import { randomPrefix } from "../support/redis";
@@ -41,6 +42,10 @@ async function signedIn(userId: string): Promise<string> {
 }
 
 describe("proxy.example.ts in the Node.js runtime", () => {
+  it("runs on the same paths as middleware.ts", () => {
+    expect(proxyConfig).toEqual(middlewareConfig);
+  });
+
   it("runs in Node, not the Edge VM", () => {
     expect(typeof (globalThis as { EdgeRuntime?: unknown }).EdgeRuntime).toBe("undefined");
     expect(process.versions.node).toBeTruthy();

@@ -115,7 +115,14 @@ describe("sessionMiddleware", () => {
     const post = await middleware(
       new NextRequest("http://localhost:3000/devices", {
         method: "POST",
-        headers: { cookie: `session=${laptop.cookie}`, "next-action": "abc" },
+        // As a browser posts it: same origin, multipart, with its length.
+        headers: {
+          cookie: `session=${laptop.cookie}`,
+          "next-action": "abc",
+          origin: "http://localhost:3000",
+          "content-type": "multipart/form-data; boundary=x",
+          "content-length": "100",
+        },
       }),
       fetchEvent().event,
     );

@@ -164,4 +164,19 @@ describe("session config", () => {
       loadSessionConfig({}, { SESSION_SECRET: SECRET, SESSION_MAX_SESSIONS_PER_USER: "0" }),
     ).toThrow("(check config.maxSessionsPerUser or SESSION_MAX_SESSIONS_PER_USER)");
   });
+
+  it("trusts no forwarded host header unless SESSION_TRUSTED_HOST_HEADER names one", () => {
+    expect(loadSessionConfig({}, { SESSION_SECRET: SECRET }).trustedHostHeader).toBeUndefined();
+    const named = loadSessionConfig(
+      {},
+      { SESSION_SECRET: SECRET, SESSION_TRUSTED_HOST_HEADER: "X-Forwarded-Host" },
+    );
+    expect(named.trustedHostHeader, "lower-cased").toBe("x-forwarded-host");
+    expect(() =>
+      loadSessionConfig(
+        {},
+        { SESSION_SECRET: SECRET, SESSION_TRUSTED_HOST_HEADER: "x-forwarded-host, host" },
+      ),
+    ).toThrow("(check config.trustedHostHeader or SESSION_TRUSTED_HOST_HEADER)");
+  });
 });

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { requireSession, type SessionCheck } from "@/lib/auth/dal";
 import { checkSessionThrottle } from "@/lib/auth/rate-limit";
 import { clearSessionCookie, getSessionKit, readSessionCookie } from "@/lib/session/next";
-import { formError, formSuccess, type FormState } from "../../form-state";
+import { formError, formFields, formSuccess, type FormState } from "../../form-state";
 
 const UNAVAILABLE = "The session store is unavailable. Nothing changed; try again in a moment.";
 
@@ -29,7 +29,7 @@ export async function revokeSessionAction(_previous: FormState, formData: FormDa
   if (!check.ok) return formError(UNAVAILABLE);
   const refused = await throttled(check);
   if (refused !== null) return refused;
-  const parsed = revokeSchema.safeParse({ sessionId: formData.get("sessionId") });
+  const parsed = revokeSchema.safeParse(formFields(formData, ["sessionId"]));
   if (!parsed.success) return formError("That device could not be found.");
   if (parsed.data.sessionId === check.session.id) {
     return formError("To sign out of this device, use Sign out in the header.");

@@ -7,7 +7,11 @@ import type { DeviceView } from "./format";
 
 type FormAction = (formData: FormData) => void;
 
-/** Two-step submit: the first press asks, the second (focused for keyboard users) confirms. */
+/**
+ * Two-step submit. The confirm button never appears where the first press was, so a double-click (perhaps
+ * lured by a page that frames this one) cannot confirm: Cancel takes the first button's place, at least its
+ * size, and gets the focus (a second Enter cancels too); the confirm button sits below it.
+ */
 function ConfirmSubmit({
   label,
   confirmLabel,
@@ -19,13 +23,14 @@ function ConfirmSubmit({
   pending: boolean;
   danger?: boolean;
 }): ReactNode {
-  const [confirming, setConfirming] = useState(false);
-  const confirmRef = useRef<HTMLButtonElement>(null);
+  const [askSize, setAskSize] = useState<{ width: number; height: number } | null>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
   const askRef = useRef<HTMLButtonElement>(null);
   const wasConfirming = useRef(false);
+  const confirming = askSize !== null;
 
   useEffect(() => {
-    if (confirming) confirmRef.current?.focus();
+    if (confirming) cancelRef.current?.focus();
     if (!confirming && wasConfirming.current) askRef.current?.focus();
     wasConfirming.current = confirming;
   }, [confirming]);
@@ -36,7 +41,10 @@ function ConfirmSubmit({
         ref={askRef}
         type="button"
         className={danger ? "button danger" : "button secondary"}
-        onClick={() => setConfirming(true)}
+        onClick={(event) => {
+          const box = event.currentTarget.getBoundingClientRect();
+          setAskSize({ width: box.width, height: box.height });
+        }}
         disabled={pending}
       >
         {label}
@@ -45,16 +53,19 @@ function ConfirmSubmit({
   }
   return (
     <span className="confirm" role="group" aria-label={confirmLabel}>
-      <button ref={confirmRef} type="submit" className="button danger" disabled={pending}>
-        {pending ? "Working…" : confirmLabel}
-      </button>
       <button
+        ref={cancelRef}
         type="button"
         className="button secondary"
-        onClick={() => setConfirming(false)}
+        // Set by React through the DOM, not as markup: allowed by the page's style-src.
+        style={{ minWidth: askSize.width, minHeight: askSize.height }}
+        onClick={() => setAskSize(null)}
         disabled={pending}
       >
         Cancel
+      </button>
+      <button type="submit" className="button danger" disabled={pending}>
+        {pending ? "Working…" : confirmLabel}
       </button>
     </span>
   );

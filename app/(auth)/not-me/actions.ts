@@ -2,7 +2,7 @@
 
 import { z } from "zod";
 import { getSessionKit } from "@/lib/session/next";
-import { formError, formSuccess, type FormState } from "../../form-state";
+import { formError, formFields, formSuccess, type FormState } from "../../form-state";
 
 const schema = z.object({ token: z.string().min(1).max(2048) });
 
@@ -14,7 +14,7 @@ const MESSAGES = {
 } as const;
 
 export async function reportNotMeAction(_previous: FormState, formData: FormData): Promise<FormState> {
-  const parsed = schema.safeParse({ token: formData.get("token") });
+  const parsed = schema.safeParse(formFields(formData, ["token"]));
   if (!parsed.success) return formError(MESSAGES.invalid);
   const result = await getSessionKit().redeemReportToken(parsed.data.token);
   if (!result.ok) return formError(MESSAGES[result.reason]);

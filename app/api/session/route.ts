@@ -2,9 +2,10 @@
  * /api/session — what the browser's idle warning and cross-tab sign-out need.
  * GET: { expiresAt, absoluteExpiresAt, serverNow } (200), or 401 { reason } when signed out, 503 when the store is
  * down. POST: "Stay signed in" — touches the session and answers like GET. DELETE: signs this browser out.
- * POST and DELETE accept same-origin requests only.
+ * POST and DELETE refuse cross-site requests as middleware does (lib/session/request-guards.ts).
  */
 import { idleDeadline } from "@/lib/ops/deadline";
+import { refuseCrossSiteRequest } from "@/lib/session";
 import {
   clearSessionCookie,
   getSessionKit,
@@ -16,15 +17,12 @@ export const dynamic = "force-dynamic";
 
 const NO_STORE = { "cache-control": "no-store" };
 
-function sameOrigin(request: Request): boolean {
-  const origin = request.headers.get("origin");
-  if (origin === null) return false;
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
+/** Middleware skips this route: the same cross-site rule it applies (a forwarded host only when configured). */
+function refusal(request: Request): Response | null {
+  const { cookieName, trustedHostHeader } = getSessionKit().config;
+  const refused = refuseCrossSiteRequest(request, { cookieName, trustedHostHeader });
+  if (refused === null) return null;
+  return new Response(`${refused.message}\n`, { status: refused.status, headers: NO_STORE });
 }
 
 async function current(): Promise<Response> {
@@ -55,7 +53,8 @@ export async function GET(): Promise<Response> {
 }
 
 export async function POST(request: Request): Promise<Response> {
-  if (!sameOrigin(request)) return new Response("Forbidden\n", { status: 403, headers: NO_STORE });
+  const refused = refusal(request);
+  if (refused !== null) return refused;
   const cookie = await readSessionCookie();
   if (cookie !== undefined) {
     const touched = await getSessionKit().touchSession(cookie);
@@ -65,7 +64,8 @@ export async function POST(request: Request): Promise<Response> {
 }
 
 export async function DELETE(request: Request): Promise<Response> {
-  if (!sameOrigin(request)) return new Response("Forbidden\n", { status: 403, headers: NO_STORE });
+  const refused = refusal(request);
+  if (refused !== null) return refused;
   const cookie = await readSessionCookie();
   if (cookie !== undefined) {
     const revoked = await getSessionKit().revokeCurrentSession(cookie);
