@@ -6,13 +6,14 @@
 import { sessionMiddleware } from "@/lib/session/next";
 import { pageSecurityHeaders, SERVER_ACTION_BODY_LIMIT_BYTES } from "@/lib/web/http-policy";
 
-const PROTECTED_PREFIXES = ["/devices", "/account"] as const;
+/** The pages of the `app/(account)` route group: signed in only (tests/unit/session-routes.test.ts keeps them equal). */
+export const ACCOUNT_PATHS = ["/account", "/admin", "/devices", "/outbox"] as const;
 
 /** Security activity entries the devices page shows. */
 export const DEVICES_ACTIVITY_LIMIT = 20;
 
 function isProtected(pathname: string): boolean {
-  return PROTECTED_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`));
+  return ACCOUNT_PATHS.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`));
 }
 
 /** A file name (`/logo.png`, `/robots.txt`): no page of the app has a dot in its last segment. */

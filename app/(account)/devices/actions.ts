@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { requireSession, type SessionCheck } from "@/lib/auth/dal";
+import { loginUrl, requireSession, type SessionCheck } from "@/lib/auth/dal";
 import { checkSessionThrottle } from "@/lib/auth/rate-limit";
 import { clearSessionCookie, getSessionKit, readSessionCookie } from "@/lib/session/next";
 import { formError, formFields, formSuccess, type FormState } from "../../form-state";
@@ -51,7 +51,7 @@ export async function revokeOtherSessionsAction(
   const refused = await throttled(check);
   if (refused !== null) return refused;
   const cookie = await readSessionCookie();
-  if (cookie === undefined) redirect("/login?next=/devices");
+  if (cookie === undefined) redirect(loginUrl("/devices"));
   const result = await getSessionKit().revokeOtherSessions(check.session.userId, cookie);
   if (!result.ok) return formError(UNAVAILABLE);
   revalidatePath("/devices");
