@@ -24,4 +24,30 @@ export default defineConfig([
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  {
+    // The app reaches the kit through its entry points only, so lib/session's insides can change freely.
+    files: [
+      "app/**",
+      "lib/auth/**",
+      "lib/ops/**",
+      "lib/web/**",
+      "middleware.ts",
+      "docs/**",
+      "instrumentation.ts",
+    ],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@/lib/session/*", "!@/lib/session/next", "!@/lib/session/ops"],
+              message:
+                "Import the kit from @/lib/session, @/lib/session/next (Next.js glue) or @/lib/session/ops (operations).",
+            },
+          ],
+        },
+      ],
+    },
+  },
 ]);

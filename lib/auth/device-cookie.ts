@@ -11,7 +11,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { SessionCookie } from "@/lib/session";
-import { createSigner, type Signer } from "@/lib/session/signed";
+import { createSigner, type Signer } from "@/lib/session/ops";
 
 const PURPOSE = "lib/auth:device-cookie:v2";
 const MAX_AGE_SECONDS = 365 * 86_400;

@@ -6,7 +6,7 @@
  */
 import { authRedis } from "@/lib/auth/redis";
 import type { Session } from "@/lib/session";
-import { consoleNotifier, outboxNotifier, type Notifier } from "@/lib/session/notify";
+import { consoleNotifier, outboxNotifier, type Notifier } from "@/lib/session/ops";
 import { getSessionKit } from "@/lib/session/next";
 import { notifierChoice, warnAboutNotifier } from "./notifier-choice";
 

@@ -39,10 +39,6 @@ export type {
   ValidationResult,
   ValidationWithListing,
 } from "./types";
-export { formatPrometheus } from "./metrics";
-export type { MetricsSnapshot, BucketCounts, EndReason } from "./metrics";
-export type { ActivityEntry, ActivityOptions, ActivityType } from "./activity";
-export { consoleNotifier, describeNotice, outboxNotifier, readOutbox } from "./notify";
-export type { NewDeviceNotice, Notifier } from "./notify";
-export { cleanupSessions } from "./cleanup";
-export type { CleanupOptions, CleanupReport } from "./cleanup";
+// Types the verbs' results carry; the operations themselves (metrics, activity, notices, cleanup) are in ./ops.
+export type { MetricsSnapshot } from "./metrics";
+export type { ActivityEntry, ActivityType } from "./activity";

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import type { ActivityEntry, ActivityType } from "@/lib/session/activity";
+import type { ActivityEntry, ActivityType } from "@/lib/session/ops";
 import { relativeTime } from "./format";
 
 const LABELS: Record<ActivityType, string> = {

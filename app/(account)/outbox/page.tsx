@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import { requireSession } from "@/lib/auth/dal";
 import { authRedis } from "@/lib/auth/redis";
 import { notifierChoice } from "@/lib/ops/notifier-choice";
-import { describeNotice, readOutbox } from "@/lib/session/notify";
+import { describeNotice, readOutbox } from "@/lib/session/ops";
 import { getSessionKit } from "@/lib/session/next";
 import { ServiceUnavailable } from "../../service-unavailable";
 

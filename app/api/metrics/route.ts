@@ -3,7 +3,7 @@
  * (`Authorization: Bearer …`). Without METRICS_TOKEN (16+ characters) the endpoint answers 404.
  */
 import { checkBearer } from "@/lib/ops/bearer";
-import { formatPrometheus } from "@/lib/session/metrics";
+import { formatPrometheus } from "@/lib/session/ops";
 import { getSessionKit } from "@/lib/session/next";
 
 export const dynamic = "force-dynamic";

@@ -4,8 +4,7 @@
  * Each call walks for at most ~20 s; when it did not finish, call again with ?cursor=<cursor from the answer>.
  */
 import { checkBearer } from "@/lib/ops/bearer";
-import { cleanupSessions } from "@/lib/session/cleanup";
-import { createStoreClient } from "@/lib/session/store";
+import { cleanupSessions, createStoreClient } from "@/lib/session/ops";
 import { getSessionKit } from "@/lib/session/next";
 
 export const dynamic = "force-dynamic";
