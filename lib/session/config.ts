@@ -311,6 +311,14 @@ export function processEnv(): Env {
 }
 
 /**
+ * Which opt-in operations the Next.js glue turns on (next.ts `getSessionKit`): metrics and the security activity
+ * log, both on unless `SESSION_METRICS=0` / `SESSION_ACTIVITY=0`.
+ */
+export function operationsFromEnv(env: Env = processEnv()): { metrics: boolean; activity: boolean } {
+  return { metrics: env.SESSION_METRICS !== "0", activity: env.SESSION_ACTIVITY !== "0" };
+}
+
+/**
  * Builds and validates the configuration: defaults, then `input`, then `SESSION_*` variables from `env`.
  * Throws `session: ...` with the fix when a value is invalid.
  */

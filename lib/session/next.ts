@@ -14,6 +14,7 @@
 import { cookies, headers } from "next/headers";
 import { after, NextResponse, userAgent, type NextFetchEvent, type NextRequest } from "next/server";
 import { cache } from "react";
+import { operationsFromEnv } from "./config";
 import { deviceFromParts } from "./device";
 import {
   endedCookieName,
@@ -54,8 +55,7 @@ function deferTask(task: () => Promise<unknown>): void {
  */
 export function getSessionKit(): SessionKit {
   singleton ??= createSessionKit({
-    metrics: process.env.SESSION_METRICS !== "0",
-    activity: process.env.SESSION_ACTIVITY !== "0",
+    ...operationsFromEnv(),
     defer: deferTask,
   });
   return singleton;

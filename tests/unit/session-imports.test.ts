@@ -33,6 +33,15 @@ describe("lib/session can be copied alone into another app", () => {
     }
   });
 
+  it("reads SESSION_* variables and process.env in config.ts only", () => {
+    for (const file of files.filter((name) => name !== "config.ts")) {
+      const source = readFileSync(join(dir, file), "utf8").replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
+      expect(source, `${file} reads the environment`).not.toMatch(
+        /process\.env|env\.SESSION_|env\[\s*"SESSION_/,
+      );
+    }
+  });
+
   it("never uses the KEYS command or Redis TIME in its scripts", () => {
     const scripts = readFileSync(join(dir, "scripts.ts"), "utf8");
     expect(scripts).not.toMatch(/redis\.call\(\s*'(KEYS|TIME|SCAN)'/i);
