@@ -457,15 +457,20 @@ describe("deviceFromHeaders", () => {
   });
 });
 
+/** The glue loaded afresh with a 30 s revalidate window (the caller restores process.env). */
+async function windowedGlue(): Promise<NextModule> {
+  process.env = {
+    ...saved,
+    SESSION_KEY_PREFIX: randomPrefix("next"),
+    SESSION_REVALIDATE_AFTER_SECONDS: "30",
+  };
+  vi.resetModules();
+  return import("@/lib/session/next");
+}
+
 describe("sessionMiddleware with the revalidate window on", () => {
   it("sets the re-sealed cookie and binds the hand-off to the value rendering will see", async () => {
-    process.env = {
-      ...saved,
-      SESSION_KEY_PREFIX: randomPrefix("next"),
-      SESSION_REVALIDATE_AFTER_SECONDS: "30",
-    };
-    vi.resetModules();
-    const windowed: NextModule = await import("@/lib/session/next");
+    const windowed = await windowedGlue();
     const kit = windowed.getSessionKit();
     const created = await kit.createSession({ userId: "next-user-5", device: { userAgent: "UA" } });
     if (!created.ok) throw new Error(created.reason);
@@ -494,13 +499,7 @@ describe("sessionMiddleware with the revalidate window on", () => {
   });
 
   it("sets the re-sealed cookie without Max-Age or Expires unless the session is remembered", async () => {
-    process.env = {
-      ...saved,
-      SESSION_KEY_PREFIX: randomPrefix("next"),
-      SESSION_REVALIDATE_AFTER_SECONDS: "30",
-    };
-    vi.resetModules();
-    const windowed: NextModule = await import("@/lib/session/next");
+    const windowed = await windowedGlue();
     const kit = windowed.getSessionKit();
     const plain = await kit.createSession({ userId: "next-user-8", device: { userAgent: "UA" } });
     const remembered = await kit.createSession({
