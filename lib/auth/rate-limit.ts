@@ -13,7 +13,6 @@
  * single client lock everybody out).
  */
 import { Ratelimit } from "@upstash/ratelimit";
-import type { Redis } from "@upstash/redis";
 import { accountDigest } from "./device-cookie";
 import { authEnv } from "./env";
 import { loginRateLimitPrefix, sessionRateLimitPrefix, signUpRateLimitPrefix } from "./keys";
@@ -35,41 +34,10 @@ type Limiters = {
 
 let limiters: Limiters | undefined;
 
-const SHEBANG_LINE = /^#!lua[^\n]*\n/;
-let stripShebang = false;
-
-/**
- * @upstash/ratelimit 2.2 scripts open with `#!lua flags=allow-key-locking`, a flag Upstash accepts and open-source
- * Redis 7 rejects ("Unexpected flag in script shebang"). After the first such refusal, scripts go without it.
- */
-function shebangTolerant(redis: Redis): Redis {
-  type EvalArgs = Parameters<Redis["eval"]>;
-  const evalWithFallback = async (
-    script: EvalArgs[0],
-    keys: EvalArgs[1],
-    args: EvalArgs[2],
-  ): Promise<unknown> => {
-    if (stripShebang) return redis.eval(script.replace(SHEBANG_LINE, ""), keys, args);
-    try {
-      return await redis.eval(script, keys, args);
-    } catch (error) {
-      if (!String(error).includes("shebang")) throw error;
-      stripShebang = true;
-      return redis.eval(script.replace(SHEBANG_LINE, ""), keys, args);
-    }
-  };
-  return new Proxy(redis, {
-    get(target, property, receiver): unknown {
-      if (property === "eval") return evalWithFallback;
-      return Reflect.get(target, property, receiver);
-    },
-  });
-}
-
 function authLimiters(): Limiters {
   if (limiters !== undefined) return limiters;
   const env = authEnv();
-  const redis = shebangTolerant(authRedis());
+  const redis = authRedis();
   const window = (
     limiter: ConstructorParameters<typeof Ratelimit>[0]["limiter"],
     prefix: string,

@@ -13,6 +13,7 @@ import type { Engine } from "./engine";
 import { ClusterEngine } from "./engine-cluster";
 import { EmbeddedEngine } from "./engine-embedded";
 import { RedisEngine } from "./engine-redis";
+import { withScriptFlags } from "./script-flags";
 import { RedisPool } from "./pool";
 import { createHandler } from "./server";
 
@@ -40,13 +41,19 @@ export interface RestServer {
 
 export { UnavailableError } from "./engine";
 
-async function createEngine(options: RestServerOptions): Promise<Engine> {
+async function openEngine(options: RestServerOptions): Promise<Engine> {
   if ("embedded" in options.redis) return new EmbeddedEngine();
   if ("cluster" in options.redis) {
     return ClusterEngine.open({ urls: options.redis.cluster, commandTimeoutMs: options.commandTimeoutMs });
   }
   const pool = await RedisPool.open({ url: options.redis.url, commandTimeoutMs: options.commandTimeoutMs });
   return new RedisEngine(pool);
+}
+
+/** Every engine accepts Upstash's `allow-key-locking` script flag (script-flags.ts). */
+async function createEngine(options: RestServerOptions): Promise<Engine> {
+  // ioredis-mock cannot parse a shebang at all: for it the whole line goes.
+  return withScriptFlags(await openEngine(options), { dropShebang: "embedded" in options.redis });
 }
 
 export async function startRestServer(options: RestServerOptions): Promise<RestServer> {
