@@ -31,31 +31,30 @@ import {
 import { normalizeDevice } from "./device";
 import {
   activityArgs,
-  decodeActivity,
   encodeFailedAttempt,
   fingerprintDevice,
-  LOG_ACTIVITY_SCRIPT,
-  READ_ACTIVITY_SCRIPT,
   type ActivityEntry,
   type ActivityOptions,
 } from "./activity";
+import { readMetrics, recordMetrics, type MetricsTarget } from "./bookkeep";
 import { createHandoffSigner } from "./handoff";
 import { createReportSigner } from "./notify";
-import { userKeys } from "./keys";
-import { createMetricsRecorder, endedEvents, type MetricEvent, type MetricsSnapshot } from "./metrics";
+import { metricsKeys, userKeys } from "./keys";
+import { LOG_ACTIVITY } from "./lua/activity-log";
+import { READ_ACTIVITY } from "./lua/activity-read";
+import { CREATE } from "./lua/create";
+import { LIST } from "./lua/list";
+import { LOGOUT } from "./lua/logout";
+import type { EndedReply } from "./lua/prelude";
+import { REPORT } from "./lua/report";
+import { REVOKE_ALL } from "./lua/revoke-all";
+import { REVOKE_ONE } from "./lua/revoke-one";
+import { REVOKE_OTHERS } from "./lua/revoke-others";
+import { TOUCH } from "./lua/touch";
+import { VALIDATE_LIST } from "./lua/validate-list";
+import type { MetricEvent, MetricsSnapshot } from "./metrics";
 import { decodeStoredValue, encodeSession, type StoredValue } from "./record";
-import {
-  CREATE_SCRIPT,
-  LIST_SCRIPT,
-  LOGOUT_SCRIPT,
-  REVOKE_ALL_SCRIPT,
-  REVOKE_ONE_SCRIPT,
-  REPORT_SCRIPT,
-  REVOKE_OTHERS_SCRIPT,
-  TOUCH_SCRIPT,
-  VALIDATE_LIST_SCRIPT,
-} from "./scripts";
-import { attempt, createStore, createStoreClient } from "./store";
+import { attempt, createStore, createStoreClient, runScript, UNAVAILABLE } from "./store";
 import { generatePublicId, generateSessionToken, hashSessionToken, isPublicId } from "./token";
 import type {
   CreateSessionInput,
@@ -170,7 +169,6 @@ export interface SessionKit {
   readMetrics(): Promise<{ ok: true; metrics: MetricsSnapshot } | { ok: false; reason: "unavailable" }>;
 }
 
-const UNAVAILABLE = { ok: false, reason: "unavailable" } as const;
 /** How long, and how many, opened cookies a kit instance keeps (see `open` below). */
 const OPENED_TTL_MS = 60_000;
 const OPENED_MAX = 1000;
@@ -211,30 +209,30 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
   const store = createStore(options.redis ?? createStoreClient(config, env));
   const handoff = createHandoffSigner(config.secret, config.handoffTtlSeconds, now);
   const reports = createReportSigner(config.secret, now);
-  const markerMs = String(config.markerTtlSeconds * 1000);
+  const markerMs = config.markerTtlSeconds * 1000;
   const windowMs = config.revalidateAfterSeconds * 1000;
   const logArgs = activityArgs(options.activity);
   const longestLifetimeSeconds = Math.max(
     config.absoluteLifetimeSeconds,
     config.rememberMe.absoluteLifetimeSeconds,
   );
-  const metrics = createMetricsRecorder(
+  const metrics: MetricsTarget = {
     store,
-    config.keyPrefix,
     now,
-    Math.max(90 * 86400, longestLifetimeSeconds + 86400),
-  );
+    metricsKeys: metricsKeys(config.keyPrefix),
+    metricsKeepSeconds: Math.max(90 * 86400, longestLifetimeSeconds + 86400),
+  };
   /** Metric events are written in a separate call (another cluster slot), after the response when possible. */
   const bookkeep = async (events: MetricEvent[]): Promise<void> => {
     if (options.metrics !== true || events.length === 0) return;
-    const task = (): Promise<void> => metrics.record(events);
+    const task = (): Promise<void> => recordMetrics(metrics, events);
     if (options.defer === undefined) await task();
     else options.defer(task);
   };
-  /** Events for a per-user script's {…, ended, live} tail. */
-  const endings = (userId: string, ended: unknown, live: unknown): MetricEvent[] => [
-    ...endedEvents(ended),
-    { type: "user_live", user: userId, live: Number(live) || 0 },
+  /** Events for a revoking script's reply. */
+  const endings = (userId: string, reply: EndedReply): MetricEvent[] => [
+    ...reply.ended,
+    { type: "user_live", user: userId, live: reply.live },
   ];
 
   let passwords: Promise<Passwords> | undefined;
@@ -343,51 +341,44 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
         );
       }
       const keys = userKeys(config.keyPrefix, input.userId);
-      const fingerprint = logArgs.length > 0 ? [await fingerprintDevice(session.device)] : [];
-      const scriptKeys = [keys.index, keys.session(hash), keys.credentials];
-      if (replaceHash !== "") scriptKeys.push(keys.session(replaceHash));
-      const result = await attempt(() =>
-        store
-          .script(CREATE_SCRIPT)
-          .exec(scriptKeys, [
-            keys.sessionPrefix,
-            hash,
-            encodeSession(session),
-            String(session.expiresAt - at),
-            String(at),
-            String(config.maxSessionsPerUser),
-            config.capPolicy,
-            input.revokeOtherSessions === true ? "1" : "0",
-            markerMs,
-            replaceHash,
-            input.credentialVersion ?? "",
-            input.knownDevice === true ? "1" : "0",
-            ...logArgs,
-            ...fingerprint,
-          ]),
-      );
-      if (!result.ok) return UNAVAILABLE;
-      const [created, evicted] = toNumbers(result.value);
-      if (created === -1) return { ok: false, reason: "stale_credentials" };
-      if (created === 0) return { ok: false, reason: "limit_reached" };
-      if (created !== 1) return UNAVAILABLE;
-      const tail = Array.isArray(result.value) ? result.value : [];
-      const credentialVersion = String(tail[5] ?? "0");
+      const fingerprint = logArgs.length > 0 ? await fingerprintDevice(session.device) : undefined;
+      const result = await runScript(store, CREATE, {
+        keys,
+        hash,
+        record: encodeSession(session),
+        ttlMs: session.expiresAt - at,
+        now: at,
+        cap: config.maxSessionsPerUser,
+        policy: config.capPolicy,
+        revokeOthers: input.revokeOtherSessions === true,
+        markerMs,
+        replaceHash,
+        credentialVersion: input.credentialVersion ?? "",
+        knownDevice: input.knownDevice === true,
+        activity: logArgs,
+        fingerprint,
+      });
+      if (!result.ok) return result;
+      const reply = result.value;
+      if (reply.status === "stale_credentials") return { ok: false, reason: "stale_credentials" };
+      if (reply.status === "limit_reached") return { ok: false, reason: "limit_reached" };
+      if (reply.status !== "created") return UNAVAILABLE;
       await bookkeep([
-        ...endedEvents(tail[2]),
+        ...reply.ended,
         {
           type: "created",
           hash,
           user: input.userId,
           createdAt: at,
           expiresAt: session.expiresAt,
-          live: Number(tail[3]) || 1,
+          live: reply.live,
         },
       ]);
       const cookie = await issueCookie(token, session, at);
-      const base = { ok: true as const, session, cookie, evicted: evicted ?? 0, credentialVersion };
+      const { evicted, credentialVersion } = reply;
+      const base = { ok: true as const, session, cookie, evicted, credentialVersion };
       if (logArgs.length === 0) return base;
-      return { ...base, newDevice: Number(tail[4]) === 1 };
+      return { ...base, newDevice: reply.newDevice };
     },
 
     async readCredentialVersion(userId) {
@@ -434,25 +425,22 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
       const { payload } = cookie;
       const at = now();
       const keys = userKeys(config.keyPrefix, payload.u);
-      const wanted = options.activityLimit === undefined ? 0 : activityCount(options.activityLimit);
-      const result = await attempt(() =>
-        store
-          .script(VALIDATE_LIST_SCRIPT)
-          .exec(
-            [keys.session(cookie.hash), keys.index, keys.log],
-            [keys.sessionPrefix, String(at), String(wanted)],
-          ),
-      );
-      if (!result.ok) return UNAVAILABLE;
-      const [state, value, records, log] = Array.isArray(result.value) ? (result.value as unknown[]) : [];
-      const kind = String(state);
-      if (kind !== "0" && kind !== "1" && kind !== "2") return UNAVAILABLE;
-      const judged = await judge(payload, kind === "0" ? null : value, at);
+      const { activityLimit } = options;
+      const result = await runScript(store, VALIDATE_LIST, {
+        userId: payload.u,
+        keys,
+        hash: cookie.hash,
+        now: at,
+        activityLimit,
+      });
+      if (!result.ok) return result;
+      const reply = result.value;
+      if (reply.state === "unexpected") return UNAVAILABLE;
+      const judged = await judge(payload, reply.value, at);
       if (!judged.ok) return judged;
       // The script found no live record where this judged one live: never hand out a listing then.
-      if (kind !== "2") return { ok: false, reason: "expired" };
-      const listing = toListing(records, log, payload.u, options.activityLimit !== undefined);
-      return { ...judged, listing };
+      if (reply.state !== "live") return { ok: false, reason: "expired" };
+      return { ...judged, listing: reply.listing };
     },
 
     async touchSession(cookieValue) {
@@ -460,24 +448,19 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
       if (openedCookie === null) return { ok: true, touched: false };
       const { payload, hash } = openedCookie;
       const keys = userKeys(config.keyPrefix, payload.u);
-      const result = await attempt(() =>
-        store
-          .script(TOUCH_SCRIPT)
-          .exec(
-            [keys.session(hash), keys.index],
-            [
-              String(now()),
-              String(config.idleTimeoutSeconds * 1000),
-              String(config.rememberMe.idleTimeoutSeconds * 1000),
-              String(config.touchIntervalSeconds * 1000),
-            ],
-          ),
-      );
-      if (!result.ok) return UNAVAILABLE;
-      const expiresAt = Number(result.value);
-      if (!(expiresAt > 0)) return { ok: true, touched: false };
+      const result = await runScript(store, TOUCH, {
+        keys,
+        hash,
+        now: now(),
+        idleMs: config.idleTimeoutSeconds * 1000,
+        rememberIdleMs: config.rememberMe.idleTimeoutSeconds * 1000,
+        touchIntervalMs: config.touchIntervalSeconds * 1000,
+      });
+      if (!result.ok) return result;
+      const expiresAt = result.value;
+      if (expiresAt === 0) return { ok: true, touched: false };
       // A touch already runs off the hot path (waitUntil/after): record inline, at most once per touch interval.
-      if (options.metrics === true) await metrics.record([{ type: "touched", hash, expiresAt }]);
+      if (options.metrics === true) await recordMetrics(metrics, [{ type: "touched", hash, expiresAt }]);
       return { ok: true, touched: true };
     },
 
@@ -490,15 +473,10 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
     async listUserSessions(userId, options = {}) {
       assertUserId(userId, "listUserSessions");
       const keys = userKeys(config.keyPrefix, userId);
-      const wanted = options.activityLimit === undefined ? 0 : activityCount(options.activityLimit);
-      const result = await attempt(() =>
-        store
-          .script(LIST_SCRIPT)
-          .exec([keys.index, keys.log], [keys.sessionPrefix, String(now()), String(wanted)]),
-      );
-      if (!result.ok) return UNAVAILABLE;
-      const [records, log] = Array.isArray(result.value) ? (result.value as unknown[]) : [];
-      return { ok: true, ...toListing(records, log, userId, options.activityLimit !== undefined) };
+      const { activityLimit } = options;
+      const result = await runScript(store, LIST, { userId, keys, now: now(), activityLimit });
+      if (!result.ok) return result;
+      return { ok: true, ...result.value };
     },
 
     async revokeSession(userId, sessionId, reason = "revoked") {
@@ -507,15 +485,17 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
       // Public ids are looked up only inside this user's index: another user's session is unreachable.
       if (typeof sessionId !== "string" || !isPublicId(sessionId)) return { ok: true, revoked: false };
       const keys = userKeys(config.keyPrefix, userId);
-      const result = await attempt(() =>
-        store
-          .script(REVOKE_ONE_SCRIPT)
-          .exec([keys.index], [keys.sessionPrefix, sessionId, reason, String(now()), markerMs, ...logArgs]),
-      );
-      if (!result.ok) return UNAVAILABLE;
-      const [revoked, ended, live] = Array.isArray(result.value) ? result.value : [];
-      await bookkeep(endings(userId, ended, live));
-      return { ok: true, revoked: Number(revoked) === 1 };
+      const result = await runScript(store, REVOKE_ONE, {
+        keys,
+        publicId: sessionId,
+        reason,
+        now: now(),
+        markerMs,
+        activity: logArgs,
+      });
+      if (!result.ok) return result;
+      await bookkeep(endings(userId, result.value));
+      return { ok: true, revoked: result.value.count === 1 };
     },
 
     async revokeOtherSessions(userId, currentCookieValue) {
@@ -528,36 +508,32 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
       }
       const keys = userKeys(config.keyPrefix, userId);
       const hash = openedCookie.hash;
-      const result = await attempt(() =>
-        store
-          .script(REVOKE_OTHERS_SCRIPT)
-          .exec(
-            [keys.index, keys.session(hash)],
-            [keys.sessionPrefix, hash, String(now()), markerMs, ...logArgs],
-          ),
-      );
-      if (!result.ok) return UNAVAILABLE;
-      const [revoked, ended, live] = Array.isArray(result.value) ? result.value : [];
-      await bookkeep(endings(userId, ended, live));
-      return { ok: true, revoked: Number(revoked) };
+      const result = await runScript(store, REVOKE_OTHERS, {
+        keys,
+        hash,
+        now: now(),
+        markerMs,
+        activity: logArgs,
+      });
+      if (!result.ok) return result;
+      await bookkeep(endings(userId, result.value));
+      return { ok: true, revoked: result.value.count };
     },
 
     async revokeUserSessions(userId, reason = "revoked") {
       assertUserId(userId, "revokeUserSessions");
       assertReason(reason, ["revoked", "password_changed"], "revokeUserSessions");
       const keys = userKeys(config.keyPrefix, userId);
-      const result = await attempt(() =>
-        store
-          .script(REVOKE_ALL_SCRIPT)
-          .exec(
-            [keys.index, keys.credentials],
-            [keys.sessionPrefix, reason, String(now()), markerMs, ...logArgs],
-          ),
-      );
-      if (!result.ok) return UNAVAILABLE;
-      const [revoked, ended, live] = Array.isArray(result.value) ? result.value : [];
-      await bookkeep(endings(userId, ended, live));
-      return { ok: true, revoked: Number(revoked) };
+      const result = await runScript(store, REVOKE_ALL, {
+        keys,
+        reason,
+        now: now(),
+        markerMs,
+        activity: logArgs,
+      });
+      if (!result.ok) return result;
+      await bookkeep(endings(userId, result.value));
+      return { ok: true, revoked: result.value.count };
     },
 
     async revokeCurrentSession(cookieValue) {
@@ -565,14 +541,9 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
       if (openedCookie === null) return { ok: true };
       const { payload, hash } = openedCookie;
       const keys = userKeys(config.keyPrefix, payload.u);
-      const result = await attempt(() =>
-        store
-          .script(LOGOUT_SCRIPT)
-          .exec([keys.index, keys.session(hash)], [keys.sessionPrefix, hash, String(now()), ...logArgs]),
-      );
-      if (!result.ok) return UNAVAILABLE;
-      const [, ended, live] = Array.isArray(result.value) ? result.value : [];
-      await bookkeep(endings(payload.u, ended, live));
+      const result = await runScript(store, LOGOUT, { keys, hash, now: now(), activity: logArgs });
+      if (!result.ok) return result;
+      await bookkeep(endings(payload.u, result.value));
       return { ok: true };
     },
 
@@ -604,8 +575,7 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
       const device = normalizeDevice(failed.device);
       const entry = encodeFailedAttempt(now(), await fingerprintDevice(device), device);
       const log = userKeys(config.keyPrefix, failed.userId).log;
-      const write = (): Promise<unknown> =>
-        attempt(() => store.script(LOG_ACTIVITY_SCRIPT).exec([log], [entry, ...logArgs]));
+      const write = (): Promise<unknown> => runScript(store, LOG_ACTIVITY, { log, entry, activity: logArgs });
       if (options.defer === undefined) await write();
       else options.defer(write);
     },
@@ -621,78 +591,35 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
       if (payload === "expired") return { ok: false, reason: "expired" };
       const keys = userKeys(config.keyPrefix, payload.userId);
       const at = now();
-      const result = await attempt(() =>
-        store
-          .script(REPORT_SCRIPT)
-          .exec(
-            [keys.index, keys.report(payload.nonce)],
-            [
-              keys.sessionPrefix,
-              payload.sessionId,
-              String(at),
-              markerMs,
-              String(Math.max(1, payload.expiresAt - at)),
-              ...logArgs,
-            ],
-          ),
-      );
-      if (!result.ok) return UNAVAILABLE;
-      const [revoked, ended, live] = Array.isArray(result.value) ? result.value : [];
-      if (Number(revoked) === -1) return { ok: false, reason: "used" };
-      await bookkeep(endings(payload.userId, ended, live));
-      return { ok: true, userId: payload.userId, revoked: Number(revoked) === 1 };
+      const result = await runScript(store, REPORT, {
+        keys,
+        nonce: payload.nonce,
+        publicId: payload.sessionId,
+        now: at,
+        markerMs,
+        usedTtlMs: Math.max(1, payload.expiresAt - at),
+        activity: logArgs,
+      });
+      if (!result.ok) return result;
+      if (result.value.count === -1) return { ok: false, reason: "used" };
+      await bookkeep(endings(payload.userId, result.value));
+      return { ok: true, userId: payload.userId, revoked: result.value.count === 1 };
     },
 
     async listSecurityActivity(userId, limit = 20) {
       assertUserId(userId, "listSecurityActivity");
-      const count = String(activityCount(limit));
       const log = userKeys(config.keyPrefix, userId).log;
-      const result = await attempt(() => store.script(READ_ACTIVITY_SCRIPT).exec([log], [count]));
-      if (!result.ok) return UNAVAILABLE;
-      return { ok: true, entries: decodeActivityLines(result.value) };
+      const result = await runScript(store, READ_ACTIVITY, { log, limit });
+      if (!result.ok) return result;
+      return { ok: true, entries: result.value };
     },
 
-    readMetrics: () => metrics.read(),
+    readMetrics: () => readMetrics(metrics),
   };
   return kit;
-}
-
-/** How many activity entries to read: 1-1000. */
-function activityCount(limit: number): number {
-  return Math.max(1, Math.min(1000, Math.floor(limit)));
-}
-
-/** A list script's two replies decoded: this user's live sessions, most recently active first, and activity. */
-function toListing(records: unknown, log: unknown, userId: string, withActivity: boolean): SessionListing {
-  const sessions: Session[] = [];
-  for (const value of splitLines(records)) {
-    const stored = decodeStoredValue(value);
-    if (stored.kind === "session" && stored.session.userId === userId) sessions.push(stored.session);
-  }
-  sessions.sort((a, b) => b.lastActiveAt - a.lastActiveAt || b.createdAt - a.createdAt);
-  return withActivity ? { sessions, activity: decodeActivityLines(log) } : { sessions };
-}
-
-/** A script's newline-joined reply as lines ("" and non-strings are no lines). */
-function splitLines(value: unknown): string[] {
-  return typeof value === "string" && value !== "" ? value.split("\n") : [];
-}
-
-function decodeActivityLines(value: unknown): ActivityEntry[] {
-  const entries: ActivityEntry[] = [];
-  for (const line of splitLines(value)) {
-    const entry = decodeActivity(line);
-    if (entry !== null) entries.push(entry);
-  }
-  return entries;
 }
 
 /** A credential version as the kit stores it: the decimal text of a counter. */
 function isCredentialVersion(value: string): boolean {
   return /^\d{1,20}$/.test(value);
-}
-
-function toNumbers(value: unknown): number[] {
-  if (!Array.isArray(value)) return [];
-  return value.map((item) => Number(item));
 }
