@@ -15,7 +15,7 @@ import { cache } from "react";
 import { deviceFromParts } from "./device";
 import { endedCookieName, parseEndedReason } from "./cookie";
 import { HANDOFF_HEADER } from "./handoff";
-import { createSessionKit, type SessionKit } from "./sessions";
+import { createSessionKit, type SessionKit } from "./kit";
 import type {
   DeviceInfo,
   Handoff,

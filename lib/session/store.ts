@@ -15,7 +15,7 @@
  */
 import { Redis } from "@upstash/redis";
 import type { SessionConfig } from "./config";
-import type { Unavailable } from "./types";
+import type { HealthResult, Unavailable } from "./types";
 
 type Env = Record<string, string | undefined>;
 
@@ -100,6 +100,17 @@ export async function runScript<Input, Reply>(
 ): Promise<{ ok: true; value: Reply } | Unavailable> {
   const result = await attempt(() => execScript(store, script, input));
   return result.ok ? result : UNAVAILABLE;
+}
+
+/** Pings the store; `now` is the kit's clock (a fake clock reports fake latency). */
+export async function checkHealth(store: Store, now: () => number): Promise<HealthResult> {
+  const started = now();
+  try {
+    await store.ping();
+    return { ok: true, latencyMs: now() - started };
+  } catch (error) {
+    return { ok: false, reason: error instanceof Error ? error.name : "error" };
+  }
 }
 
 /** Runs a store call; any error (network, timeout, Redis error) is "unavailable". */
