@@ -15,10 +15,23 @@ import { LOGOUT } from "./lua/logout";
 import { REVOKE_ALL } from "./lua/revoke-all";
 import { REVOKE_ONE } from "./lua/revoke-one";
 import { REVOKE_OTHERS } from "./lua/revoke-others";
+import type { EndedReply } from "./lua/prelude";
 import { openCookie } from "./open";
-import { runScript } from "./store";
+import { runScript, type LuaScript } from "./store";
 import { isPublicId } from "./token";
 import type { RevokeManyResult, RevokeSessionResult, Unavailable } from "./types";
+
+/** Runs one of the revoking scripts for `userId`, then bookkeeps the sessions it ended. */
+async function runRevoke<Input>(
+  ctx: SessionContext,
+  userId: string,
+  script: LuaScript<Input, EndedReply>,
+  input: Input,
+): Promise<{ ok: true; value: EndedReply } | Unavailable> {
+  const result = await runScript(ctx.store, script, input);
+  if (result.ok) await bookkeep(ctx, endings(userId, result.value));
+  return result;
+}
 
 export async function revokeSession(
   ctx: SessionContext,
@@ -30,7 +43,7 @@ export async function revokeSession(
   assertReason(reason, ["revoked"], "revokeSession");
   // Public ids are looked up only inside this user's index: another user's session is unreachable.
   if (typeof sessionId !== "string" || !isPublicId(sessionId)) return { ok: true, revoked: false };
-  const result = await runScript(ctx.store, REVOKE_ONE, {
+  const result = await runRevoke(ctx, userId, REVOKE_ONE, {
     keys: userKeys(ctx.config.keyPrefix, userId),
     publicId: sessionId,
     reason,
@@ -38,9 +51,7 @@ export async function revokeSession(
     markerMs: ctx.markerMs,
     activity: ctx.activity,
   });
-  if (!result.ok) return result;
-  await bookkeep(ctx, endings(userId, result.value));
-  return { ok: true, revoked: result.value.count === 1 };
+  return result.ok ? { ok: true, revoked: result.value.count === 1 } : result;
 }
 
 export async function revokeOtherSessions(
@@ -53,16 +64,14 @@ export async function revokeOtherSessions(
   if (opened === null || opened.payload.u !== userId) {
     throw new Error("session: revokeOtherSessions needs the current, valid session cookie of that same user");
   }
-  const result = await runScript(ctx.store, REVOKE_OTHERS, {
+  const result = await runRevoke(ctx, userId, REVOKE_OTHERS, {
     keys: userKeys(ctx.config.keyPrefix, userId),
     hash: opened.hash,
     now: ctx.now(),
     markerMs: ctx.markerMs,
     activity: ctx.activity,
   });
-  if (!result.ok) return result;
-  await bookkeep(ctx, endings(userId, result.value));
-  return { ok: true, revoked: result.value.count };
+  return result.ok ? { ok: true, revoked: result.value.count } : result;
 }
 
 export async function revokeUserSessions(
@@ -72,16 +81,14 @@ export async function revokeUserSessions(
 ): Promise<RevokeManyResult> {
   assertUserId(userId, "revokeUserSessions");
   assertReason(reason, ["revoked", "password_changed"], "revokeUserSessions");
-  const result = await runScript(ctx.store, REVOKE_ALL, {
+  const result = await runRevoke(ctx, userId, REVOKE_ALL, {
     keys: userKeys(ctx.config.keyPrefix, userId),
     reason,
     now: ctx.now(),
     markerMs: ctx.markerMs,
     activity: ctx.activity,
   });
-  if (!result.ok) return result;
-  await bookkeep(ctx, endings(userId, result.value));
-  return { ok: true, revoked: result.value.count };
+  return result.ok ? { ok: true, revoked: result.value.count } : result;
 }
 
 /** Signs this device out (no marker). A cookie that does not open has nothing to revoke. */
@@ -92,13 +99,11 @@ export async function revokeCurrentSession(
   const opened = await openCookie(ctx, cookieValue);
   if (opened === null) return { ok: true };
   const { payload, hash } = opened;
-  const result = await runScript(ctx.store, LOGOUT, {
+  const result = await runRevoke(ctx, payload.u, LOGOUT, {
     keys: userKeys(ctx.config.keyPrefix, payload.u),
     hash,
     now: ctx.now(),
     activity: ctx.activity,
   });
-  if (!result.ok) return result;
-  await bookkeep(ctx, endings(payload.u, result.value));
-  return { ok: true };
+  return result.ok ? { ok: true } : result;
 }
