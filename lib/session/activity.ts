@@ -5,7 +5,7 @@
  * Data model: `P{U}:log` (keys.ts), a Redis list, newest first, trimmed to `maxEntries` and expiring
  * `retentionSeconds` after its last write. Entry = "<at ms>|<type>|<device fingerprint>|<JSON>", where the JSON
  * is the session record's body ({userId, createdAt, device}) or {device} for a failed attempt. The session scripts
- * (scripts.ts) write it in the same atomic step as the change they log — same hash tag, no extra round trip, no
+ * (lua/) write it in the same atomic step as the change they log — same hash tag, no extra round trip, no
  * cjson (they copy the record body verbatim). A list with LPUSH + LTRIM rather than a stream: same cap and order,
  * and it behaves identically on every Redis-compatible engine the kit runs on (the embedded dev engine's XADD
  * reuses ids after trimming).
@@ -75,22 +75,6 @@ export async function fingerprintDevice(device: DeviceInfo): Promise<string> {
   return Array.from(digest.slice(0, 8), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/**
- * KEYS: [log]  ARGV: [entry, max, ttlMs]
- * Appends one entry written by the caller (failed sign-ins: no session script runs).
- */
-export const LOG_ACTIVITY_SCRIPT = `
-redis.call('LPUSH', KEYS[1], ARGV[1])
-redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return 1
-`;
-
-/** KEYS: [log]  ARGV: [count]. Newest first, newline-joined (entries never contain a newline). */
-export const READ_ACTIVITY_SCRIPT = `
-return table.concat(redis.call('LRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1), '\\n')
-`;
-
 const bodySchema = z.object({ createdAt: z.number().int().nonnegative().optional(), device: deviceSchema });
 
 /** Parses one stored entry; anything unexpected is skipped (null). */
@@ -110,6 +94,16 @@ export function decodeActivity(raw: string): ActivityEntry | null {
   const entry: ActivityEntry = { at: Number(at), type: type as ActivityType, device: parsed.data.device };
   if (parsed.data.createdAt !== undefined) entry.sessionCreatedAt = parsed.data.createdAt;
   return entry;
+}
+
+/** Stored entries (newest first) decoded; unreadable ones are skipped. */
+export function decodeActivityLines(lines: string[]): ActivityEntry[] {
+  const entries: ActivityEntry[] = [];
+  for (const line of lines) {
+    const entry = decodeActivity(line);
+    if (entry !== null) entries.push(entry);
+  }
+  return entries;
 }
 
 export function encodeFailedAttempt(at: number, fingerprint: string, device: DeviceInfo): string {

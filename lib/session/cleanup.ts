@@ -10,81 +10,17 @@
  *   P{U}:log, P{U}:outbox, P{U}:report:<nonce>  without a TTL: 90 days, 1 day, 1 day
  *   P{#metrics}:*   without a TTL: the metrics retention
  *   anything else   counted as unknown, never deleted
- * Why it is race-free: each per-key fix is one Lua script over that session key and its user's index (one hash
- * slot), so it runs between — never inside — a sign-in, touch or revoke script, and judges liveness the same way
- * they do. Running it twice changes nothing the second time (idempotent).
+ * Why it is race-free: each per-key fix is one Lua script (lua/cleanup-*.ts) over that session key and its user's
+ * index (one hash slot), so it runs between — never inside — a sign-in, touch or revoke script, and judges
+ * liveness the same way they do (the same record-header helper, lua/prelude.ts). Running it twice changes nothing the second time (idempotent).
  * Seam: pass `maxDurationMs` and a `cursor` to walk a large keyspace in slices (e.g. from a cron route).
  */
 import type { Redis } from "@upstash/redis";
 import type { SessionConfig } from "./config";
 import { metricsKeys } from "./keys";
-
-/** Same liveness rules as scripts.ts (record header `expiresAt:absoluteExpiresAt:lastActiveAt:remember:id:`). */
-const CLEANUP_PRELUDE = `
-local function header(v)
-  local e, a = string.match(v, '^(%d+):(%d+):%d+:[01]:[%w_%-]+:')
-  if not e then return nil end
-  return tonumber(e), tonumber(a)
-end
-local function ms(n) return string.format('%.0f', n) end
-`;
-
-/**
- * KEYS: [index]  ARGV: [sessionPrefix, now]
- * Returns {removed index members, live members}.
- */
-export const PRUNE_INDEX_SCRIPT = `${CLEANUP_PRELUDE}
-local idx, sp, now = KEYS[1], ARGV[1], tonumber(ARGV[2])
-local removed, maxTtl, live = 0, 0, 0
-for _, h in ipairs(redis.call('ZRANGE', idx, 0, -1)) do
-  local raw = redis.call('GET', sp .. h)
-  local e, a = nil, nil
-  if raw then e, a = header(raw) end
-  if e and e > now and a > now then
-    live = live + 1
-    local ttl = redis.call('PTTL', sp .. h)
-    -- A member without a TTL still counts for its own remaining life (the per-key pass gives it that TTL).
-    if ttl == -1 then ttl = math.min(e, a) - now end
-    if ttl > maxTtl then maxTtl = ttl end
-  else
-    redis.call('ZREM', idx, h)
-    removed = removed + 1
-  end
-end
-if maxTtl > 0 then redis.call('PEXPIRE', idx, maxTtl) else redis.call('DEL', idx) end
-return {removed, live}
-`;
-
-/**
- * KEYS: [session key, index]  ARGV: [token hash, now, markerMs]
- * Returns 0 nothing to do, 2 marker TTL set, 3 dead or unreadable value deleted, else a live record's bits:
- * 1 its TTL was set, 4 it was put back into its index (5 = both).
- */
-export const FIX_SESSION_SCRIPT = `${CLEANUP_PRELUDE}
-local key, idx, hash, now, markerMs = KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local raw = redis.call('GET', key)
-if not raw then return 0 end
-local pttl = redis.call('PTTL', key)
-if string.sub(raw, 1, 1) == '!' then
-  if pttl == -1 then redis.call('PEXPIRE', key, ms(markerMs)) return 2 end
-  return 0
-end
-local e, a = header(raw)
-if not e or e <= now or a <= now then
-  if pttl == -1 or not e then redis.call('DEL', key) redis.call('ZREM', idx, hash) return 3 end
-  return 0
-end
-local left = math.min(e, a) - now
-local fixed = 0
-if pttl == -1 then redis.call('PEXPIRE', key, ms(left)) fixed = 1 end
-if not redis.call('ZSCORE', idx, hash) then
-  local createdAt = string.match(raw, '"createdAt":(%d+)') or ms(now)
-  redis.call('ZADD', idx, createdAt, hash)
-  if redis.call('PTTL', idx) < left then redis.call('PEXPIRE', idx, ms(left)) end
-  fixed = fixed + 4
-end
-return fixed
-`;
+import { FIX_SESSION } from "./lua/cleanup-fix";
+import { PRUNE_INDEX } from "./lua/cleanup-prune";
+import { createStore, execScript } from "./store";
 
 export type CleanupReport = {
   /** Keys SCAN returned (a key may be seen more than once: SCAN's guarantee is "at least once"). */
@@ -137,14 +73,14 @@ function escapeRegExp(value: string): string {
 export async function cleanupSessions(options: CleanupOptions): Promise<CleanupReport> {
   const { redis, config } = options;
   const now = options.now ?? ((): number => Date.now());
+  // Wall time, not `now`: maxDurationMs budgets this call's real running time, whatever clock the records use.
   const started = Date.now();
   const prefix = config.keyPrefix;
   const metricsBase = metricsKeys(prefix).live.replace(/live$/, "");
   const userKey = new RegExp(`^${escapeRegExp(prefix)}\\{([^{}]*)\\}:(idx|s:([0-9a-f]{64}))$`);
   const otherUserKey = new RegExp(`^${escapeRegExp(prefix)}\\{[^{}]*\\}:(log|outbox|report:[A-Za-z0-9_-]+)$`);
-  const prune = redis.createScript<unknown>(PRUNE_INDEX_SCRIPT);
-  const fix = redis.createScript<unknown>(FIX_SESSION_SCRIPT);
-  const markerMs = String(config.markerTtlSeconds * 1000);
+  const store = createStore(redis);
+  const markerMs = config.markerTtlSeconds * 1000;
   const report: CleanupReport = {
     scanned: 0,
     indexes: 0,
@@ -177,11 +113,12 @@ export async function cleanupSessions(options: CleanupOptions): Promise<CleanupR
         if (hash === undefined) {
           report.indexes++;
           if ((await redis.pttl(key)) === -1) report.indexesWithoutTtl++;
-          const [removed] = (await prune.exec([key], [`${base}:s:`, String(now())])) as unknown[];
-          report.prunedIndexEntries += Number(removed) || 0;
+          const input = { index: key, sessionPrefix: `${base}:s:`, now: now() };
+          report.prunedIndexEntries += await execScript(store, PRUNE_INDEX, input);
         } else {
           report.sessionKeys++;
-          const code = Number(await fix.exec([key, `${base}:idx`], [hash, String(now()), markerMs]));
+          const input = { key, index: `${base}:idx`, hash, now: now(), markerMs };
+          const code = await execScript(store, FIX_SESSION, input);
           if (code === 1 || code === 5) report.recordsWithoutTtl++;
           if (code === 2) report.markersWithoutTtl++;
           if (code === 3) report.deadValuesDeleted++;

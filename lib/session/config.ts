@@ -7,7 +7,7 @@
  * Data model: every duration carries its unit; one profile (idle + absolute) feeds both the Redis TTL and the
  * cookie Max-Age ("remember me" only; other cookies end with the browser), so the cookie can never outlive the
  * server-side session.
- * Seam: add a field here, to `ENV` below, and read it in `sessions.ts`.
+ * Seam: add a field here, to `ENV` below, and read it as `ctx.config` where the kit uses it (context.ts).
  */
 import { z } from "zod";
 import {

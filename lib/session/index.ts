@@ -2,14 +2,18 @@
  * Public API of the session kit (framework-free: works in Edge middleware and Node).
  *
  * Start with `createSessionKit()`; Next.js glue (cookies, middleware, cached `getCurrentSession`) is in `./next`.
- * Files: config (policy), token (random ids + hashing), cookie (sealing), keys (Redis key formats), record
- * (stored value), scripts (Lua), store (Redis client), sessions (operations), handoff (middleware → render),
- * signed (HMAC tokens for the hand-off and report links), request-guards (cross-site and Server Action posts),
- * device (device info), path (same-origin redirect paths); operations: metrics (Prometheus), activity (security
+ * Files, from cookie to Redis: kit (binds the verbs to a context), context (options, config, store, clock,
+ * caches, signers), open (cookie unseal and record decode, cached; cookie issue), validate / create / revoke /
+ * list / report (the verbs), bookkeep (metrics recording), store (Redis client, `runScript`), lua/ (one module
+ * per script: its text, KEYS/ARGV builders and reply decoder; prelude.ts holds the shared helpers).
+ * Formats and policy: config (policy), token (random ids + hashing), cookie (sealing), keys (Redis key formats),
+ * record (stored value), handoff (middleware → render), signed (HMAC tokens for the hand-off and report links),
+ * request-guards (cross-site and Server Action posts), path (same-origin redirect paths), device (device info),
+ * types (public types). Operations, behind ./ops: metrics (vocabulary, Prometheus), activity (security
  * log), notify (new-device notices and "This wasn't me" links), cleanup (SCAN-based keyspace repair).
  */
-export { createSessionKit } from "./sessions";
-export type { SessionKit, SessionKitOptions } from "./sessions";
+export { createSessionKit } from "./kit";
+export type { SessionKit, SessionKitOptions } from "./kit";
 export { loadSessionConfig } from "./config";
 export type { SessionConfig, SessionConfigInput } from "./config";
 export { HANDOFF_HEADER, HANDOFF_MAX_LENGTH } from "./handoff";

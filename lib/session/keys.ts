@@ -11,7 +11,7 @@
  *   P{U}:report:<nonce>           string: a used "This wasn't me" link, TTL = the link's remaining life
  *   P{U}:cred                     string: the user's credential version, a counter (absent = "0"), no TTL.
  *                                 Raised on every credential change (password change or reset); a sign-in that
- *                                 read an older version is refused inside the create script (see sessions.ts)
+ *                                 read an older version is refused inside the create script (lua/create.ts)
  * `{U}` is a Redis Cluster hash tag: all of one user's keys hash to one slot, so the Lua scripts may touch
  * session keys derived from the index (Upstash and Redis Cluster both require single-slot scripts).
  * encodeURIComponent keeps "{", "}" and ":" out of the tag, so no user id can reach another user's keys.

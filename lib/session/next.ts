@@ -26,7 +26,7 @@ import {
 import { HANDOFF_HEADER } from "./handoff";
 import { sameOriginPath } from "./path";
 import { refuseCrossSiteRequest, refuseServerActionBody, type Refusal } from "./request-guards";
-import { createSessionKit, type SessionKit } from "./sessions";
+import { createSessionKit, type SessionKit } from "./kit";
 import type {
   DeviceInfo,
   Handoff,

@@ -8,11 +8,14 @@
  * into a fake 200 response whose result is the abort reason, so a timed-out GET would look like a stored value.
  * With `signal: () => AbortSignal.timeout(ms)` it rethrows. One signal covers all retries of a command, so
  * `timeoutMs` bounds the whole call.
+ * Scripts: each Lua script (lua/*.ts) is a `LuaScript`, its text beside the builders of its KEYS and ARGV and the
+ * decoder of its reply; `runScript` is the one way the kit runs one.
  * Seam: pass your own `Redis` to `createSessionKit({ redis })` (any @upstash/redis-compatible client); the kit
  * uses only GET, PING and scripts (EVALSHA, EVAL on NOSCRIPT).
  */
 import { Redis } from "@upstash/redis";
 import type { SessionConfig } from "./config";
+import type { HealthResult, Unavailable } from "./types";
 
 type Env = Record<string, string | undefined>;
 
@@ -64,6 +67,50 @@ export function createStore(redis: Redis): Store {
       return script;
     },
   };
+}
+
+export const UNAVAILABLE: Unavailable = { ok: false, reason: "unavailable" };
+
+/**
+ * A Lua script and its calling convention: the order of its KEYS and ARGV lives in `keys` and `args` only, the
+ * shape of its reply in `decode` (total: an unexpected reply decodes to a value, it never throws).
+ */
+export type LuaScript<Input, Reply> = {
+  lua: string;
+  keys: (input: Input) => string[];
+  args: (input: Input) => string[];
+  decode: (reply: unknown, input: Input) => Reply;
+};
+
+/** Runs a script and decodes its reply; a store error throws (for callers with an error policy of their own). */
+export async function execScript<Input, Reply>(
+  store: Store,
+  script: LuaScript<Input, Reply>,
+  input: Input,
+): Promise<Reply> {
+  const reply = await store.script(script.lua).exec(script.keys(input), script.args(input));
+  return script.decode(reply, input);
+}
+
+/** Runs a script for the kit: a store error is the value "unavailable", never a sign-out. */
+export async function runScript<Input, Reply>(
+  store: Store,
+  script: LuaScript<Input, Reply>,
+  input: Input,
+): Promise<{ ok: true; value: Reply } | Unavailable> {
+  const result = await attempt(() => execScript(store, script, input));
+  return result.ok ? result : UNAVAILABLE;
+}
+
+/** Pings the store; `now` is the kit's clock (a fake clock reports fake latency). */
+export async function checkHealth(store: Store, now: () => number): Promise<HealthResult> {
+  const started = now();
+  try {
+    await store.ping();
+    return { ok: true, latencyMs: now() - started };
+  } catch (error) {
+    return { ok: false, reason: error instanceof Error ? error.name : "error" };
+  }
 }
 
 /** Runs a store call; any error (network, timeout, Redis error) is "unavailable". */

@@ -79,7 +79,7 @@ function findingsFor(results: Omit<Results, "findings">): string[] {
         `${verdict} the target ≤ 1.10. Both send one GET; the difference, ${ms(overheadMs)} ms at p50 on top of a ` +
         `${ms(base.summary.p50)} ms loopback GET, is the kit's own work (for a cookie seen in the last minute: a cache ` +
         "lookup instead of the iron unseal and SHA-256, the key, a second cache lookup instead of the record's zod " +
-        "decode when the stored value is unchanged, the expiry checks; sessions.ts `open` and `decode`) and " +
+        "decode when the stored value is unchanged, the expiry checks; open.ts `openCookie` and `decodeRecord`) and " +
         "run-to-run noise on a shared machine (rerun to see its spread). The same overhead is ≤ 10 % of any round " +
         `trip of ${ms(overheadMs * 10)} ms or more (a hosted Upstash database is typically further away than that).`,
     );
