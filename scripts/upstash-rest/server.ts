@@ -1,5 +1,5 @@
 /**
- * Routes and auth of the local Upstash REST server (spec: shared/upstash-rest-protocol.md).
+ * Routes and auth of the local Upstash REST server (the protocol: scripts/upstash-rest/README.md).
  *
  * - `POST /`            one command `["get","k"]` → 200 `{result}` | 400 `{error}`
  * - `POST /pipeline`    `[[...],[...]]` → 200 `[{result}|{error}, ...]`, in order, not atomic

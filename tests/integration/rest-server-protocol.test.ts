@@ -1,5 +1,5 @@
 /**
- * Wire-level conformance of the local REST server (shared/upstash-rest-protocol.md): exact JSON
+ * Wire-level conformance of the local REST server (the protocol as scripts/upstash-rest/README.md states it): exact JSON
  * bodies, base64 at every depth, exact integer digits, argument conversion, auth, status codes,
  * refused commands and the read-your-writes sync token.
  */
