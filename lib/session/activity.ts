@@ -15,31 +15,24 @@
  * Seam: `fingerprintDevice` decides how entries group by device on the page.
  */
 import { z } from "zod";
+import { REVOCATION_REASONS } from "./reasons";
 import { deviceSchema } from "./record";
 import type { DeviceInfo } from "./types";
 
-export type ActivityType =
-  | "sign_in"
-  | "sign_in_new_device"
-  | "sign_in_refused"
-  | "sign_in_failed"
-  | "sign_out"
-  | "revoked"
-  | "evicted"
-  | "password_change"
-  | "password_changed";
-
+/**
+ * What an activity entry records: a sign-in event, the user's own password change, or a session that ended for
+ * one of the revocation reasons (reasons.ts; the revoking scripts log each ended session under its reason).
+ */
 export const ACTIVITY_TYPES = [
   "sign_in",
   "sign_in_new_device",
   "sign_in_refused",
   "sign_in_failed",
   "sign_out",
-  "revoked",
-  "evicted",
   "password_change",
-  "password_changed",
-] as const satisfies readonly ActivityType[];
+  ...REVOCATION_REASONS,
+] as const;
+export type ActivityType = (typeof ACTIVITY_TYPES)[number];
 
 export const activityTypeSchema = z.enum(ACTIVITY_TYPES);
 

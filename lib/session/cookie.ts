@@ -18,7 +18,8 @@ import { z } from "zod";
 import type { SessionConfig } from "./config";
 import { sessionSchema } from "./record";
 import { sha256, toHex } from "./token";
-import type { EndedReason, Session, SessionCookie, ValidationResult } from "./types";
+import { ENDED_REASONS, type EndedReason } from "./reasons";
+import type { Session, SessionCookie, ValidationResult } from "./types";
 
 export type CookiePayload = { u: string; t: string; s?: Session; v?: number };
 
@@ -178,7 +179,6 @@ export function endedCookieName(config: Pick<SessionConfig, "cookieName">): stri
   return `${config.cookieName}-ended`;
 }
 
-const ENDED_REASONS = ["expired", "revoked", "evicted", "password_changed"] as const satisfies EndedReason[];
 const endedReasonSchema = z.enum(ENDED_REASONS);
 
 /** The reason in an ended cookie's value; undefined for anything else (absent, forged, old). */

@@ -19,6 +19,7 @@ import { buildCookie, buildEndedCookie } from "./cookie";
 import { createSession, readCredentialVersion, recordFailedSignIn } from "./create";
 import { listSecurityActivity, listUserSessions } from "./list";
 import type { MetricsSnapshot } from "./metrics";
+import type { SessionRevocationReason, UserRevocationReason } from "./reasons";
 import { redeemReportToken, signReportToken } from "./report";
 import { revokeCurrentSession, revokeOtherSessions, revokeSession, revokeUserSessions } from "./revoke";
 import { checkHealth } from "./store";
@@ -72,9 +73,18 @@ export interface SessionKit {
     cookieValue: string | undefined,
     options?: { activityLimit?: number },
   ): Promise<ValidationWithListing>;
-  revokeSession(userId: string, sessionId: string, reason?: "revoked"): Promise<RevokeSessionResult>;
+  /** Ends one session of this user, found by its public id; the device is told `reason` (default "revoked"). */
+  revokeSession(
+    userId: string,
+    sessionId: string,
+    reason?: SessionRevocationReason,
+  ): Promise<RevokeSessionResult>;
   revokeOtherSessions(userId: string, currentCookieValue: string): Promise<RevokeManyResult>;
-  revokeUserSessions(userId: string, reason?: "revoked" | "password_changed"): Promise<RevokeManyResult>;
+  /**
+   * Ends every session of this user; the devices are told `reason` (default "revoked"). A credential reason
+   * (reasons.ts `CREDENTIAL_REASONS`) also raises the credential version in the same script.
+   */
+  revokeUserSessions(userId: string, reason?: UserRevocationReason): Promise<RevokeManyResult>;
   revokeCurrentSession(cookieValue: string): Promise<{ ok: true } | { ok: false; reason: "unavailable" }>;
   clearedCookie(): SessionCookie;
   /**

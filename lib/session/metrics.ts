@@ -17,6 +17,7 @@
  * to `defer` (Next: `after()`); a touch (already off the hot path, at most once per touch interval) adds one.
  * Seam: `recordMetrics` (bookkeep.ts) is best effort — a metrics failure never fails a sign-in.
  */
+import { METRIC_END_REASONS, type EndReason } from "./reasons";
 
 /** One change to record. `user` is the user id (encoded by lua/metrics-record.ts). */
 export type MetricEvent =
@@ -26,14 +27,9 @@ export type MetricEvent =
   | { type: "user_live"; user: string; live: number }
   | { type: "failed_sign_in" };
 
-export type EndReason = "logout" | "revoked" | "evicted" | "password_changed" | "expired";
-export const END_REASONS: readonly EndReason[] = [
-  "logout",
-  "revoked",
-  "evicted",
-  "password_changed",
-  "expired",
-];
+export type { EndReason } from "./reasons";
+/** Every `reason` label `session_ended_total` carries (reasons.ts). */
+export const END_REASONS: readonly EndReason[] = METRIC_END_REASONS;
 
 /** Counters of one time bucket (a minute or an hour). */
 export type BucketCounts = {

@@ -11,7 +11,8 @@
  * Seam: the JSON part is parsed with zod, so a value written by another version fails closed ("malformed").
  */
 import { z } from "zod";
-import type { RevocationReason, Session } from "./types";
+import { isRevocationReason, type RevocationReason } from "./reasons";
+import type { Session } from "./types";
 
 const text = z.string().max(512);
 
@@ -38,8 +39,6 @@ export const sessionSchema = z.object({
   label: text.optional(),
 });
 
-const REASONS: readonly RevocationReason[] = ["revoked", "evicted", "password_changed"];
-
 export type StoredValue =
   | { kind: "session"; session: Session }
   | { kind: "marker"; reason: RevocationReason }
@@ -60,8 +59,8 @@ export function decodeStoredValue(value: unknown): StoredValue {
   if (value === null || value === undefined) return { kind: "absent" };
   if (typeof value !== "string") return { kind: "invalid" };
   if (value.startsWith("!")) {
-    const reason = value.slice(1) as RevocationReason;
-    return REASONS.includes(reason) ? { kind: "marker", reason } : { kind: "invalid" };
+    const reason = value.slice(1);
+    return isRevocationReason(reason) ? { kind: "marker", reason } : { kind: "invalid" };
   }
   const match = HEADER.exec(value);
   if (match === null) return { kind: "invalid" };

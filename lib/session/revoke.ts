@@ -2,9 +2,9 @@
  * Revoking sessions: one by its public id, every other one, all of a user's, and this device's (sign-out).
  *
  * What: each is one script in the user's hash slot. A revoked device finds a short-lived marker instead of its
- * session and learns why on its next request ("revoked", "password_changed"); a sign-out leaves none (the user
- * asked for it). Revoking every session for a password change also raises the credential version, so a sign-in
- * still checking the old password is refused.
+ * session and learns why on its next request (a reason from reasons.ts); a sign-out leaves none (the user asked
+ * for it). Revoking every session for a credential reason (password changed or reset, account locked, everyone
+ * signed out) also raises the credential version, so a sign-in still checking the old password is refused.
  * Cost (Redis commands): 1 script each (+1 metrics script, deferred).
  * Seam: the markers' lifetime is config.ts `markerTtlSeconds`.
  */
@@ -17,6 +17,13 @@ import { REVOKE_ONE } from "./lua/revoke-one";
 import { REVOKE_OTHERS } from "./lua/revoke-others";
 import type { EndedReply } from "./lua/prelude";
 import { openCookie } from "./open";
+import {
+  ONE_SESSION_REASONS,
+  raisesCredentialVersion,
+  USER_REASONS,
+  type SessionRevocationReason,
+  type UserRevocationReason,
+} from "./reasons";
 import { runScript, type LuaScript } from "./store";
 import { isPublicId } from "./token";
 import type { RevokeManyResult, RevokeSessionResult, Unavailable } from "./types";
@@ -37,10 +44,10 @@ export async function revokeSession(
   ctx: SessionContext,
   userId: string,
   sessionId: string,
-  reason: "revoked" = "revoked",
+  reason: SessionRevocationReason = "revoked",
 ): Promise<RevokeSessionResult> {
   assertUserId(userId, "revokeSession");
-  assertReason(reason, ["revoked"], "revokeSession");
+  assertReason(reason, ONE_SESSION_REASONS, "revokeSession");
   // Public ids are looked up only inside this user's index: another user's session is unreachable.
   if (typeof sessionId !== "string" || !isPublicId(sessionId)) return { ok: true, revoked: false };
   const result = await runRevoke(ctx, userId, REVOKE_ONE, {
@@ -77,13 +84,14 @@ export async function revokeOtherSessions(
 export async function revokeUserSessions(
   ctx: SessionContext,
   userId: string,
-  reason: "revoked" | "password_changed" = "revoked",
+  reason: UserRevocationReason = "revoked",
 ): Promise<RevokeManyResult> {
   assertUserId(userId, "revokeUserSessions");
-  assertReason(reason, ["revoked", "password_changed"], "revokeUserSessions");
+  assertReason(reason, USER_REASONS, "revokeUserSessions");
   const result = await runRevoke(ctx, userId, REVOKE_ALL, {
     keys: userKeys(ctx.config.keyPrefix, userId),
     reason,
+    raiseCredentials: raisesCredentialVersion(reason),
     now: ctx.now(),
     markerMs: ctx.markerMs,
     activity: ctx.activity,

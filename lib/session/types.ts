@@ -7,6 +7,7 @@
  * Seam: none; these types are the contract between `lib/session` and your app.
  */
 import type { ActivityEntry } from "./activity";
+import type { SignedOutReason } from "./reasons";
 
 /** Where a session was signed in from. Shown on a "devices" page; never used for security decisions. */
 export type DeviceInfo = {
@@ -41,16 +42,8 @@ export type Session = {
   label?: string;
 };
 
-/** Why a request is signed out. Show it to the user: "You were signed out because ...". */
-export type SignedOutReason =
-  "missing" | "malformed" | "expired" | "revoked" | "evicted" | "password_changed";
-
-/** A reason a session ended that the user should be told (not "missing" or "malformed"). */
-export type EndedReason = Exclude<SignedOutReason, "missing" | "malformed">;
-
-/** A reason stored in a revocation marker (what the signed-out device learns on its next request). */
-export type RevocationReason = "revoked" | "evicted" | "password_changed";
-
+/** Why a session ended, in one vocabulary (reasons.ts): what the device is told, logged and counted. */
+export type { EndedReason, RevocationReason, SignedOutReason } from "./reasons";
 /** Options of the cookie to set; mirrors the shape `cookies().set(name, value, options)` accepts. */
 export type SessionCookie = {
   name: string;

@@ -3,6 +3,8 @@
  * create script, raised by every credential change.
  */
 import { describe, expect, it } from "vitest";
+import { ENDED_REASONS, parseEndedReason } from "@/lib/session";
+import { CREDENTIAL_REASONS, USER_REASONS } from "@/lib/session/reasons";
 import { testKit, userId } from "./session-fixtures";
 
 const device = { userAgent: "UA" };
@@ -54,5 +56,43 @@ describe("credential version", () => {
     await kit.revokeUserSessions(alice, "password_changed");
     expect(await kit.readCredentialVersion(alice)).toEqual({ ok: true, version: "1" });
     expect(await kit.readCredentialVersion(userId("bob"))).toEqual({ ok: true, version: "0" });
+  });
+});
+
+describe("the reason vocabulary (reasons.ts)", () => {
+  it.each(USER_REASONS)(
+    "revokeUserSessions(%s) tells every device that reason and raises the version only for a credential reason",
+    async (reason) => {
+      const { kit } = testKit();
+      const user = userId();
+      const a = await kit.createSession({ userId: user, device });
+      const b = await kit.createSession({ userId: user, device });
+      if (!a.ok || !b.ok) throw new Error("sign-in failed");
+      expect(await kit.revokeUserSessions(user, reason)).toEqual({ ok: true, revoked: 2 });
+      for (const signedIn of [a, b]) {
+        expect(await kit.validateSessionToken(signedIn.cookie.value)).toEqual({ ok: false, reason });
+      }
+      const raised = (CREDENTIAL_REASONS as readonly string[]).includes(reason);
+      expect(await kit.readCredentialVersion(user)).toEqual({ ok: true, version: raised ? "1" : "0" });
+      const late = await kit.createSession({ userId: user, device, credentialVersion: "0" });
+      expect(late.ok, "a sign-in that read the version before the revocation").toBe(!raised);
+    },
+  );
+
+  it("revokeSession(admin_revoked) tells that one device why and leaves the others", async () => {
+    const { kit } = testKit();
+    const user = userId();
+    const a = await kit.createSession({ userId: user, device });
+    const b = await kit.createSession({ userId: user, device });
+    if (!a.ok || !b.ok) throw new Error("sign-in failed");
+    expect(await kit.revokeSession(user, a.session.id, "admin_revoked")).toEqual({ ok: true, revoked: true });
+    expect(await kit.validateSessionToken(a.cookie.value)).toEqual({ ok: false, reason: "admin_revoked" });
+    expect((await kit.validateSessionToken(b.cookie.value)).ok).toBe(true);
+  });
+
+  it("every ended reason survives the ended cookie and nothing else does", () => {
+    for (const reason of ENDED_REASONS) expect(parseEndedReason(reason)).toBe(reason);
+    for (const junk of ["missing", "malformed", "logout", "", "revoked "])
+      expect(parseEndedReason(junk)).toBeUndefined();
   });
 });

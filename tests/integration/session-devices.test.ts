@@ -212,7 +212,10 @@ describe("misuse", () => {
     );
     await expect(kit.listUserSessions("")).rejects.toThrow(/^session: listUserSessions/);
     await expect(kit.revokeUserSessions("u", "hacked" as "revoked")).rejects.toThrow(
-      "session: revokeUserSessions reason must be one of revoked, password_changed",
+      "session: revokeUserSessions reason must be one of revoked, password_changed, password_reset, admin_revoked, account_locked, signed_out_everyone",
+    );
+    await expect(kit.revokeSession("u", "abc", "evicted" as "revoked")).rejects.toThrow(
+      "session: revokeSession reason must be one of revoked, admin_revoked",
     );
   });
 });

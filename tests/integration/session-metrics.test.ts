@@ -69,7 +69,17 @@ describe("session metrics against scripted activity", () => {
     if (!read.ok) throw new Error("metrics unavailable");
     const s = read.metrics;
     expect(s.activeSessions).toBe(1);
-    expect(s.endedTotal).toEqual({ logout: 1, revoked: 1, evicted: 1, password_changed: 0, expired: 3 });
+    expect(s.endedTotal).toEqual({
+      logout: 1,
+      revoked: 1,
+      evicted: 1,
+      password_changed: 0,
+      password_reset: 0,
+      admin_revoked: 0,
+      account_locked: 0,
+      signed_out_everyone: 0,
+      expired: 3,
+    });
     // Durations: logout 600 s, revoke 600 s, eviction 0 s, three expiries at exactly 1800 s.
     expect(s.endedDurationMsTotal).toBe((600 + 600 + 0 + 3 * 1800) * 1000);
     expect(s.usersBySessions).toEqual({ 1: 1 });

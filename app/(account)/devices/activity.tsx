@@ -12,6 +12,10 @@ const LABELS: Record<ActivityType, string> = {
   evicted: "Signed out by a newer sign-in",
   password_change: "Password changed",
   password_changed: "Signed out by a password change",
+  password_reset: "Signed out by a password reset",
+  admin_revoked: "Signed out by an administrator",
+  account_locked: "Signed out: account disabled",
+  signed_out_everyone: "Signed out with everyone (security)",
 };
 
 const absoluteFormat = new Intl.DateTimeFormat("en", {

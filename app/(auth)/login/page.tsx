@@ -2,17 +2,22 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { z } from "zod";
 import { safeNextPath } from "@/lib/auth/next-path";
+import { ENDED_REASONS, type EndedReason } from "@/lib/session";
 import { LoginForm } from "./components";
 
-const REASON_MESSAGES = {
+const REASON_MESSAGES: Record<EndedReason, string> = {
   expired: "Your session expired",
   revoked: "You were signed out from another device",
   evicted: "You signed in on too many devices; this one was signed out",
   password_changed: "Your password was changed; please sign in again",
-} as const;
+  password_reset: "Your password was reset; please sign in with the new one",
+  admin_revoked: "You were signed out by an administrator",
+  account_locked: "This account was disabled by an administrator",
+  signed_out_everyone: "Everyone was signed out for security reasons; please sign in again",
+};
 
 const searchSchema = z.object({
-  reason: z.enum(["expired", "revoked", "evicted", "password_changed"]).optional().catch(undefined),
+  reason: z.enum(ENDED_REASONS).optional().catch(undefined),
   next: z.string().optional().catch(undefined),
   registered: z.literal("1").optional().catch(undefined),
   signed_out: z.enum(["1", "everywhere"]).optional().catch(undefined),

@@ -1,17 +1,20 @@
 /**
- * Revokes every session of a user; with reason "password_changed" it also raises the credential version.
+ * Revokes every session of a user under `reason`; with `raiseCredentials` it also raises the credential version.
  *
  * Returns {revoked, ended, 0}: how many sessions were revoked. Raising the version here means a credential change
  * that creates no session (a reset) still refuses every sign-in that read the old password (see create.ts).
  * Seam: the credential key is keys.ts `credentials`.
  */
 import type { UserKeys } from "../keys";
+import type { UserRevocationReason } from "../reasons";
 import type { LuaScript } from "../store";
 import { decodeEndedReply, SESSIONS, type EndedReply } from "./prelude";
 
 export type RevokeAllInput = {
   keys: UserKeys;
-  reason: "revoked" | "password_changed";
+  reason: UserRevocationReason;
+  /** reasons.ts `raisesCredentialVersion(reason)`. */
+  raiseCredentials: boolean;
   now: number;
   markerMs: number;
   /** `activityArgs`: [max, ttlMs], or [] when the log is off. */
@@ -27,9 +30,10 @@ local reason   = ARGV[2]
 local at       = ARGV[3]
 local now      = tonumber(ARGV[3])
 local markerMs = tonumber(ARGV[4])
-local logMax   = ARGV[5]
-local logTtlMs = ARGV[6]
-if reason == 'password_changed' then redis.call('INCR', credKey) end
+local raise    = ARGV[5] == '1'
+local logMax   = ARGV[6]
+local logTtlMs = ARGV[7]
+if raise then redis.call('INCR', credKey) end
 openLog(sp, at, logMax, logTtlMs)
 -- Nothing is kept, so revokeWhere deletes the index.
 local revoked = revokeWhere(idx, sp, now, markerMs, reason, function() return true end)
@@ -42,6 +46,7 @@ return {revoked, table.concat(ENDED, ' '), 0}
     input.reason,
     String(input.now),
     String(input.markerMs),
+    input.raiseCredentials ? "1" : "0",
     ...input.activity,
   ],
   decode: decodeEndedReply,

@@ -6,13 +6,14 @@
  * Seam: the marker's lifetime is config.ts `markerTtlSeconds`.
  */
 import type { UserKeys } from "../keys";
+import type { SessionRevocationReason } from "../reasons";
 import type { LuaScript } from "../store";
 import { decodeEndedReply, SESSIONS, type EndedReply } from "./prelude";
 
 export type RevokeOneInput = {
   keys: UserKeys;
   publicId: string;
-  reason: "revoked";
+  reason: SessionRevocationReason;
   now: number;
   markerMs: number;
   /** `activityArgs`: [max, ttlMs], or [] when the log is off. */
