@@ -60,14 +60,9 @@ export async function changePassword(
   });
   if (!rotated.ok) return { ok: false, reason: "not_rotated" };
   // This browser stays known, bound to the new credential version; every other device cookie stops counting.
-  const deviceId = await readDeviceCookie(
-    kit.config.secret,
-    input.deviceCookie,
-    found.user.email,
-    before.version,
-  );
+  const deviceId = await readDeviceCookie(kit, input.deviceCookie, found.user.email, before.version);
   const known = await deviceCookie(
-    kit.config.secret,
+    kit,
     rotated.cookie,
     found.user.email,
     deviceId,

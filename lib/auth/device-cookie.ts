@@ -4,14 +4,13 @@
  * a window of that cookie's own (rate-limit.ts) instead of the account's, so somebody hammering the account from
  * elsewhere closes the account's window for strangers only, never for its owner's known browsers.
  * Value: the kit's signed token (lib/session/signed.ts) of `{a: account digest, n: random id, c: credential
- * version}`, key derived from SESSION_SECRET for this purpose. The credential version binds the cookie to the
+ * version}`, signed by `kit.signer(PURPOSE)`: a key derived from SESSION_SECRET for this purpose alone. The credential version binds the cookie to the
  * password it was earned with: after a password change (the kit raises the version) the cookie no longer counts as
  * known, so a browser that signed in with a stolen password loses its own window. Server only (node:crypto).
  */
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
-import type { SessionCookie } from "@/lib/session";
-import { createSigner, type Signer } from "@/lib/session/ops";
+import type { SessionCookie, SessionKit, Signer } from "@/lib/session";
 
 const PURPOSE = "lib/auth:device-cookie:v2";
 const MAX_AGE_SECONDS = 365 * 86_400;
@@ -28,13 +27,12 @@ export function accountDigest(normalizedEmail: string): string {
   return createHash("sha256").update(normalizedEmail).digest("base64url");
 }
 
-// The kit's signed-token format (signed.ts), with a key of its own for this purpose.
-const signers = new Map<string, Signer>();
-function signerFor(secret: string): Signer {
-  let signer = signers.get(secret);
+const signers = new WeakMap<SessionKit, Signer>();
+function signerFor(kit: SessionKit): Signer {
+  let signer = signers.get(kit);
   if (signer === undefined) {
-    signer = createSigner(secret, PURPOSE);
-    signers.set(secret, signer);
+    signer = kit.signer(PURPOSE);
+    signers.set(kit, signer);
   }
   return signer;
 }
@@ -45,13 +43,13 @@ function signerFor(secret: string): Signer {
  * password that has since changed, or absent).
  */
 export async function readDeviceCookie(
-  secret: string,
+  kit: SessionKit,
   value: string | undefined,
   normalizedEmail: string,
   credentialVersion: string,
 ): Promise<string | undefined> {
   if (value === undefined) return undefined;
-  const parsed = payloadSchema.safeParse(await signerFor(secret).open(value, MAX_LENGTH));
+  const parsed = payloadSchema.safeParse(await signerFor(kit).open(value, MAX_LENGTH));
   if (!parsed.success || parsed.data.a !== accountDigest(normalizedEmail)) return undefined;
   if (parsed.data.c !== credentialVersion) return undefined;
   return parsed.data.n;
@@ -64,7 +62,7 @@ export async function readDeviceCookie(
  * prefix.
  */
 export async function deviceCookie(
-  secret: string,
+  kit: SessionKit,
   sessionCookie: SessionCookie,
   normalizedEmail: string,
   id: string | undefined,
@@ -77,7 +75,7 @@ export async function deviceCookie(
   };
   return {
     name: deviceCookieName(sessionCookie.name),
-    value: await signerFor(secret).sign(payload),
+    value: await signerFor(kit).sign(payload),
     options: { ...sessionCookie.options, maxAge: MAX_AGE_SECONDS },
   };
 }

@@ -49,7 +49,7 @@ export async function signInWithPassword(
   const deviceId =
     credentialVersion === undefined
       ? undefined
-      : await readDeviceCookie(kit.config.secret, input.deviceCookie, email, credentialVersion);
+      : await readDeviceCookie(kit, input.deviceCookie, email, credentialVersion);
   const throttle = await checkLoginThrottle({ ip: input.device.ip, normalizedEmail: email, deviceId });
   if (!throttle.ok) return throttle;
 
@@ -80,13 +80,7 @@ export async function signInWithPassword(
     knownDevice: deviceId !== undefined,
   });
   if (!created.ok) return { ok: false, reason: created.reason };
-  const known = await deviceCookie(
-    kit.config.secret,
-    created.cookie,
-    email,
-    deviceId,
-    created.credentialVersion,
-  );
+  const known = await deviceCookie(kit, created.cookie, email, deviceId, created.credentialVersion);
   return {
     ok: true,
     session: created.session,

@@ -2,9 +2,9 @@
  * The idle deadline the browser counts down to: the session's expiresAt, or — when a touch is due and about to
  * run after this response — the deadline that touch will set (min(now + idle, absolute)).
  */
-import type { Session, SessionConfig } from "@/lib/session";
+import type { PublicSessionConfig, Session } from "@/lib/session";
 
-export function idleDeadline(session: Session, config: SessionConfig, now: number): number {
+export function idleDeadline(session: Session, config: PublicSessionConfig, now: number): number {
   const due = now - session.lastActiveAt >= config.touchIntervalSeconds * 1000;
   if (!due) return session.expiresAt;
   const idle = session.remember ? config.rememberMe.idleTimeoutSeconds : config.idleTimeoutSeconds;
@@ -14,7 +14,7 @@ export function idleDeadline(session: Session, config: SessionConfig, now: numbe
 /** What the browser's session watch needs, as of now. */
 export function sessionWatchFor(
   session: Session,
-  config: SessionConfig,
+  config: PublicSessionConfig,
   warningEnv: string | undefined,
 ): { expiresAt: number; serverNow: number; warnSeconds: number } {
   const now = Date.now();
@@ -26,7 +26,7 @@ export function sessionWatchFor(
 }
 
 /** How long before the deadline the warning opens: SESSION_IDLE_WARNING_SECONDS (default 60), at most idle/2. */
-export function idleWarningSeconds(config: SessionConfig, env: string | undefined): number {
+export function idleWarningSeconds(config: PublicSessionConfig, env: string | undefined): number {
   const wanted = Number(env ?? "60");
   const value = Number.isFinite(wanted) && wanted > 0 ? wanted : 60;
   return Math.max(1, Math.min(value, Math.floor(config.idleTimeoutSeconds / 2)));

@@ -13,7 +13,8 @@
  * log), notify (new-device notices and "This wasn't me" links), cleanup (SCAN-based keyspace repair).
  */
 export { createSessionKit } from "./kit";
-export type { SessionKit, SessionKitOptions } from "./kit";
+export type { PublicSessionConfig, SessionKit, SessionKitOptions } from "./kit";
+export type { Signer } from "./signed";
 export { loadSessionConfig } from "./config";
 export type { SessionConfig, SessionConfigInput } from "./config";
 export { HANDOFF_HEADER, HANDOFF_MAX_LENGTH } from "./handoff";

@@ -22,6 +22,7 @@ import type { MetricsSnapshot } from "./metrics";
 import type { SessionRevocationReason, UserRevocationReason } from "./reasons";
 import { redeemReportToken, signReportToken } from "./report";
 import { revokeCurrentSession, revokeOtherSessions, revokeSession, revokeUserSessions } from "./revoke";
+import { createSigner, type Signer } from "./signed";
 import { checkHealth } from "./store";
 import type {
   CreateSessionInput,
@@ -50,8 +51,31 @@ import {
 
 export type { SessionKitOptions } from "./context";
 
+function withoutSecrets(config: SessionConfig): PublicSessionConfig {
+  const copy: Partial<SessionConfig> = { ...config };
+  delete copy.secret;
+  delete copy.previousSecrets;
+  return Object.freeze(copy as PublicSessionConfig);
+}
+
+function appSigner(secret: string, purpose: string): Signer {
+  if (typeof purpose !== "string" || purpose === "" || purpose.startsWith("lib/session:")) {
+    throw new Error('session: signer(purpose) needs your own purpose name, e.g. "myapp:invite:v1"');
+  }
+  return createSigner(secret, purpose);
+}
+
+/** The kit's settings as the app may read them: everything but the secrets (use `kit.signer` to sign things). */
+export type PublicSessionConfig = Omit<SessionConfig, "secret" | "previousSecrets">;
+
 export interface SessionKit {
-  config: SessionConfig;
+  config: PublicSessionConfig;
+  /**
+   * A signer (signed.ts: HMAC-SHA-256 tokens, optionally bound to a value) whose key is derived from the session
+   * secret for `purpose` alone, e.g. "myapp:invite:v1": tokens of one purpose never open as another, and the app
+   * never holds the secret. Purposes starting with "lib/session:" are the kit's own and refused.
+   */
+  signer(purpose: string): Signer;
   createSession(input: CreateSessionInput): Promise<CreateSessionResult>;
   /**
    * The user's credential version (one GET). Sign-in reads it BEFORE it reads the password hash and passes it to
@@ -130,7 +154,8 @@ export interface SessionKit {
 export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
   const ctx = createContext(options);
   return {
-    config: ctx.config,
+    config: withoutSecrets(ctx.config),
+    signer: (purpose) => appSigner(ctx.config.secret, purpose),
     createSession: (input) => createSession(ctx, input),
     readCredentialVersion: (userId) => readCredentialVersion(ctx, userId),
     validateSessionToken: (cookieValue) => validateSessionToken(ctx, cookieValue),

@@ -5,8 +5,6 @@
  *   notices   — `Notifier` and the development notifiers: console and the Redis outbox (notify.ts)
  *   cleanup   — `cleanupSessions`, the SCAN-based keyspace repair, with `createStoreClient` to reach the store
  *               the same way the kit does (cleanup.ts, store.ts)
- *   signing   — `createSigner`, the kit's HMAC token format with a key derived for your own purpose (signed.ts),
- *               for app cookies that need the kit's secret without holding it twice
  * Import it from server code only (the outbox and cleanup need a Redis client; nothing here is for middleware).
  */
 export { formatPrometheus } from "./metrics";
@@ -17,5 +15,3 @@ export type { NewDeviceNotice, Notifier } from "./notify";
 export { cleanupSessions } from "./cleanup";
 export type { CleanupOptions, CleanupReport } from "./cleanup";
 export { createStoreClient } from "./store";
-export { createSigner } from "./signed";
-export type { Signer } from "./signed";

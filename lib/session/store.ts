@@ -20,7 +20,7 @@ import type { HealthResult, Unavailable } from "./types";
 type Env = Record<string, string | undefined>;
 
 /** Creates the kit's own client from UPSTASH_REDIS_REST_URL / UPSTASH_REDIS_REST_TOKEN. */
-export function createStoreClient(config: SessionConfig, env: Env): Redis {
+export function createStoreClient(config: Pick<SessionConfig, "redis">, env: Env): Redis {
   const url = env.UPSTASH_REDIS_REST_URL?.trim();
   const token = env.UPSTASH_REDIS_REST_TOKEN?.trim();
   if (url === undefined || url === "" || token === undefined || token === "") {

@@ -17,7 +17,7 @@ import { measureCryptoCost } from "./crypto-cost";
 import { measureLatency, type LatencyRow } from "./latency";
 import { describeMachine, formatLoad } from "./machine";
 import { appEnv, BENCH_DIST_DIR, buildApp, startApp } from "./next-app";
-import { createSessionKit } from "../../lib/session/index";
+import { createSessionKit, loadSessionConfig } from "../../lib/session/index";
 import { buildPasswords, unsealCookie } from "../../lib/session/cookie";
 import { startRestProcess } from "./rest-process";
 import { renderMarkdown, throughputRatio, type Results } from "./report";
@@ -134,7 +134,7 @@ const WINDOW_SECONDS = 600;
 async function cookieUnderWindow(env: NodeJS.ProcessEnv, cookieHeader: string): Promise<string> {
   const kit = createSessionKit({ env });
   const [name, ...rest] = cookieHeader.split("=");
-  const payload = await unsealCookie(rest.join("="), await buildPasswords(kit.config));
+  const payload = await unsealCookie(rest.join("="), await buildPasswords(loadSessionConfig({}, env)));
   if (payload === null || name !== kit.config.cookieName)
     throw new Error("bench: could not read the load cookie");
   const current = await kit.validateSessionToken(rest.join("="));

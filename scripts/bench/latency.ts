@@ -8,7 +8,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { Redis } from "@upstash/redis";
-import { createSessionKit } from "../../lib/session/index";
+import { createSessionKit, loadSessionConfig } from "../../lib/session/index";
 import { userKeys } from "../../lib/session/keys";
 import { hashSessionToken } from "../../lib/session/token";
 import { unsealCookie, buildPasswords } from "../../lib/session/cookie";
@@ -53,7 +53,7 @@ async function measureThrough(restUrl: string, restToken: string, compare: boole
   const created = await kit.createSession({ userId: "bench-latency-user", device: DEVICE });
   if (!created.ok) throw new Error(`bench: createSession failed (${created.reason})`);
   const cookieValue = created.cookie.value;
-  const payload = await unsealCookie(cookieValue, await buildPasswords(kit.config));
+  const payload = await unsealCookie(cookieValue, await buildPasswords(loadSessionConfig({}, env)));
   if (payload === null) throw new Error("bench: could not unseal the bench cookie");
   const sessionKey = userKeys(kit.config.keyPrefix, payload.u).session(await hashSessionToken(payload.t));
   const userKey = "bench:lat:user:bench-latency-user";

@@ -207,7 +207,7 @@ describe("a sign-in with the old password racing a password change", () => {
       // Each from a known browser of the account (its own window), so the account's window does not refuse them.
       const known = await Promise.all(
         Array.from({ length: 24 }, async () => {
-          const issued = await deviceCookie(kit.config.secret, owner.sessionCookie, email, undefined, "0");
+          const issued = await deviceCookie(kit, owner.sessionCookie, email, undefined, "0");
           return issued.value;
         }),
       );
