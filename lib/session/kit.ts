@@ -11,13 +11,12 @@
  * (the verbs), bookkeep (metrics), store (Redis and `runScript`), lua/ (the scripts).
  * Seam: `now` (an injectable clock, ms) and `redis` (any @upstash/redis client) are the two things to swap.
  */
-import type { ActivityEntry } from "./activity";
 import { readMetrics } from "./bookkeep";
 import type { SessionConfig } from "./config";
 import { createContext, type SessionKitOptions } from "./context";
 import { buildCookie, buildEndedCookie } from "./cookie";
 import { createSession, readCredentialVersion, recordFailedSignIn } from "./create";
-import { listSecurityActivity, listUserSessions } from "./list";
+import { listUserSessions } from "./list";
 import type { MetricsSnapshot } from "./metrics";
 import type { SessionRevocationReason, UserRevocationReason } from "./reasons";
 import { redeemReportToken, signReportToken } from "./report";
@@ -42,12 +41,7 @@ import type {
   ValidationResult,
   ValidationWithListing,
 } from "./types";
-import {
-  touchSession,
-  validateAndListSessions,
-  validateAndTouchSession,
-  validateSessionToken,
-} from "./validate";
+import { touchSession, validateAndListSessions, validateSessionToken } from "./validate";
 
 export type { SessionKitOptions } from "./context";
 
@@ -84,8 +78,6 @@ export interface SessionKit {
   readCredentialVersion(userId: string): Promise<CredentialVersionResult>;
   validateSessionToken(cookieValue: string | undefined): Promise<ValidationResult>;
   touchSession(cookieValue: string): Promise<TouchResult>;
-  /** Validate, and run the touch right away when due (for callers without `waitUntil`/`after`). */
-  validateAndTouchSession(cookieValue: string | undefined): Promise<ValidationResult>;
   /** With `activityLimit`, the user's newest security activity comes back in the same round trip. */
   listUserSessions(userId: string, options?: { activityLimit?: number }): Promise<ListSessionsResult>;
   /**
@@ -142,11 +134,6 @@ export interface SessionKit {
     | { ok: true; userId: string; revoked: boolean }
     | { ok: false; reason: "invalid" | "expired" | "used" | "unavailable" }
   >;
-  /** The user's security activity, newest first (empty when the log is off). */
-  listSecurityActivity(
-    userId: string,
-    limit?: number,
-  ): Promise<{ ok: true; entries: ActivityEntry[] } | { ok: false; reason: "unavailable" }>;
   /** Current metrics: active sessions, rates, durations, failed sign-ins, per-user concurrency. */
   readMetrics(): Promise<{ ok: true; metrics: MetricsSnapshot } | { ok: false; reason: "unavailable" }>;
 }
@@ -160,7 +147,6 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
     readCredentialVersion: (userId) => readCredentialVersion(ctx, userId),
     validateSessionToken: (cookieValue) => validateSessionToken(ctx, cookieValue),
     touchSession: (cookieValue) => touchSession(ctx, cookieValue),
-    validateAndTouchSession: (cookieValue) => validateAndTouchSession(ctx, cookieValue),
     listUserSessions: (userId, listOptions) => listUserSessions(ctx, userId, listOptions),
     validateAndListSessions: (cookieValue, listOptions) =>
       validateAndListSessions(ctx, cookieValue, listOptions),
@@ -176,7 +162,6 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
     recordFailedSignIn: (failed) => recordFailedSignIn(ctx, failed),
     signReportToken: (userId, sessionId, ttlSeconds) => signReportToken(ctx, userId, sessionId, ttlSeconds),
     redeemReportToken: (token) => redeemReportToken(ctx, token),
-    listSecurityActivity: (userId, limit) => listSecurityActivity(ctx, userId, limit),
     readMetrics: () => readMetrics(ctx),
   };
 }

@@ -119,13 +119,3 @@ export async function touchSession(ctx: SessionContext, cookieValue: string): Pr
   if (ctx.metricsOn) await recordMetrics(ctx, [{ type: "touched", hash, expiresAt }]);
   return { ok: true, touched: true };
 }
-
-/** Validate, and run the touch right away when due (for callers without `waitUntil`/`after`). */
-export async function validateAndTouchSession(
-  ctx: SessionContext,
-  cookieValue: string | undefined,
-): Promise<ValidationResult> {
-  const result = await validateSessionToken(ctx, cookieValue);
-  if (result.ok && result.touchDue && cookieValue !== undefined) await touchSession(ctx, cookieValue);
-  return result;
-}

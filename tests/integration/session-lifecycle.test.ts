@@ -148,17 +148,6 @@ describe("session lifecycle", () => {
     });
   });
 
-  it("validateAndTouchSession validates and runs the due touch in one call", async () => {
-    const { kit, clock } = testKit();
-    const { cookie } = await signIn(kit, userId());
-    clock.advanceSeconds(120);
-    const result = await kit.validateAndTouchSession(cookie);
-    expect(result.ok && result.touchDue).toBe(true);
-    const after = await kit.validateSessionToken(cookie);
-    expect(after.ok && after.session.lastActiveAt).toBe(clock.now());
-    expect(after.ok && after.touchDue).toBe(false);
-  });
-
   it("remember me uses the long profile: 7 days idle, 30 days absolute, and a 30-day cookie", async () => {
     const { kit, clock, prefix } = testKit();
     const result = await kit.createSession({ userId: userId(), device: { userAgent: "UA" }, remember: true });

@@ -16,9 +16,9 @@ describe('"This wasn\'t me" report link', () => {
     expect((await kit.validateSessionToken(mine.cookie)).ok, "my own session stays").toBe(true);
     expect(await kit.redeemReportToken(token), "single use").toEqual({ ok: false, reason: "used" });
 
-    const activity = await kit.listSecurityActivity(user);
-    expect(activity.ok && activity.entries[0]?.type).toBe("revoked");
-    expect(activity.ok && activity.entries[0]?.device.browser).toBe("Chrome");
+    const activity = await kit.listUserSessions(user, { activityLimit: 20 });
+    expect(activity.ok && activity.activity?.[0]?.type).toBe("revoked");
+    expect(activity.ok && activity.activity?.[0]?.device.browser).toBe("Chrome");
 
     const later = await kit.signReportToken(user, mine.id, 60);
     clock.advanceSeconds(61);
