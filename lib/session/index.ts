@@ -17,8 +17,6 @@ export type { PublicSessionConfig, SessionKit, SessionKitOptions } from "./kit";
 export type { Signer } from "./signed";
 export { loadSessionConfig } from "./config";
 export type { SessionConfig, SessionConfigInput } from "./config";
-export { HANDOFF_HEADER, HANDOFF_MAX_LENGTH } from "./handoff";
-export { parseEndedReason } from "./cookie";
 export { ENDED_REASONS, REVOCATION_REASONS } from "./reasons";
 export type { SessionRevocationReason, UserRevocationReason } from "./reasons";
 export { deviceFromParts, normalizeDevice } from "./device";

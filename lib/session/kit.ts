@@ -13,8 +13,7 @@
  */
 import { readMetrics } from "./bookkeep";
 import type { SessionConfig } from "./config";
-import { createContext, type SessionKitOptions } from "./context";
-import { buildCookie, buildEndedCookie } from "./cookie";
+import { createContext, type SessionContext, type SessionKitOptions } from "./context";
 import { createSession, readCredentialVersion, recordFailedSignIn } from "./create";
 import { listUserSessions } from "./list";
 import type { MetricsSnapshot } from "./metrics";
@@ -28,15 +27,10 @@ import type {
   CreateSessionResult,
   CredentialVersionResult,
   DeviceInfo,
-  EndedReason,
-  Handoff,
   HealthResult,
   ListSessionsResult,
   RevokeManyResult,
   RevokeSessionResult,
-  Session,
-  SessionCookie,
-  SessionListing,
   TouchResult,
   ValidationResult,
   ValidationWithListing,
@@ -102,24 +96,7 @@ export interface SessionKit {
    */
   revokeUserSessions(userId: string, reason?: UserRevocationReason): Promise<RevokeManyResult>;
   revokeCurrentSession(cookieValue: string): Promise<{ ok: true } | { ok: false; reason: "unavailable" }>;
-  clearedCookie(): SessionCookie;
-  /**
-   * The cookie that keeps why this browser's session ended after its session cookie is cleared (cookie.ts), or
-   * with `null` the one that deletes it. Lives `markerTtlSeconds`; read it back with `parseEndedReason`.
-   */
-  endedCookie(reason: EndedReason | null): SessionCookie;
   checkHealth(): Promise<HealthResult>;
-  /**
-   * Signs the middleware → render hand-off header for a session validated with this exact cookie value; with
-   * `listing` (from `validateAndListSessions`) the header carries it too, when it fits (handoff.ts).
-   */
-  signHandoff(
-    session: Session,
-    cookieValue: string,
-    listing?: SessionListing & { activityLimit: number },
-  ): Promise<string>;
-  /** What a hand-off header carries, or null unless signature, expiry and cookie binding all hold. */
-  verifyHandoff(header: string | null | undefined, cookieValue: string | undefined): Promise<Handoff | null>;
   /**
    * Counts a failed sign-in attempt in the metrics and, when the account exists, logs it in that user's
    * activity (best effort, never throws).
@@ -140,7 +117,7 @@ export interface SessionKit {
 
 export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
   const ctx = createContext(options);
-  return {
+  const kit: SessionKit = {
     config: withoutSecrets(ctx.config),
     signer: (purpose) => appSigner(ctx.config.secret, purpose),
     createSession: (input) => createSession(ctx, input),
@@ -154,14 +131,24 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
     revokeOtherSessions: (userId, currentCookieValue) => revokeOtherSessions(ctx, userId, currentCookieValue),
     revokeUserSessions: (userId, reason) => revokeUserSessions(ctx, userId, reason),
     revokeCurrentSession: (cookieValue) => revokeCurrentSession(ctx, cookieValue),
-    clearedCookie: () => buildCookie(ctx.config, "", 0),
-    endedCookie: (reason) => buildEndedCookie(ctx.config, reason),
     checkHealth: () => checkHealth(ctx.store, ctx.now),
-    signHandoff: (session, cookieValue, listing) => ctx.handoff.sign(session, cookieValue, listing),
-    verifyHandoff: (header, cookieValue) => ctx.handoff.verify(header, cookieValue),
     recordFailedSignIn: (failed) => recordFailedSignIn(ctx, failed),
     signReportToken: (userId, sessionId, ttlSeconds) => signReportToken(ctx, userId, sessionId, ttlSeconds),
     redeemReportToken: (token) => redeemReportToken(ctx, token),
     readMetrics: () => readMetrics(ctx),
   };
+  contexts.set(kit, ctx);
+  return kit;
+}
+
+const contexts = new WeakMap<SessionKit, SessionContext>();
+
+/**
+ * The context behind a kit made by `createSessionKit`, for the kit's own Next.js glue (next.ts signs and verifies
+ * the middleware → render hand-off with it) and its tests. Not part of the public API.
+ */
+export function kitContext(kit: SessionKit): SessionContext {
+  const ctx = contexts.get(kit);
+  if (ctx === undefined) throw new Error("session: the Next.js glue needs a kit made by createSessionKit()");
+  return ctx;
 }

@@ -17,6 +17,8 @@ import { cache } from "react";
 import { operationsFromEnv } from "./config";
 import { deviceFromParts } from "./device";
 import {
+  buildCookie,
+  buildEndedCookie,
   endedCookieName,
   lastCookieValue,
   parseEndedReason,
@@ -26,7 +28,7 @@ import {
 import { HANDOFF_HEADER } from "./handoff";
 import { sameOriginPath } from "./path";
 import { refuseCrossSiteRequest, refuseServerActionBody, type Refusal } from "./request-guards";
-import { createSessionKit, type SessionKit } from "./kit";
+import { createSessionKit, kitContext, type SessionKit } from "./kit";
 import type {
   DeviceInfo,
   Handoff,
@@ -75,12 +77,12 @@ export async function setSessionCookie(cookie: SessionCookie): Promise<void> {
   const store = await cookies();
   store.set(cookie.name, cookie.value, cookie.options);
   if (cookie.value === "") return;
-  const ended = getSessionKit().endedCookie(null);
+  const ended = buildEndedCookie(getSessionKit().config, null);
   if (store.get(ended.name) !== undefined) store.set(ended.name, ended.value, ended.options);
 }
 
 export async function clearSessionCookie(): Promise<void> {
-  await setSessionCookie(getSessionKit().clearedCookie());
+  await setSessionCookie(buildCookie(getSessionKit().config, "", 0));
 }
 
 /**
@@ -116,7 +118,7 @@ export async function readSessionCookie(): Promise<string | undefined> {
 
 /** Middleware's hand-off for this request's exact cookie, verified once per render (React `cache`). */
 const readHandoff = cache(async (cookieValue: string): Promise<Handoff | null> =>
-  getSessionKit().verifyHandoff((await headers()).get(HANDOFF_HEADER), cookieValue),
+  kitContext(getSessionKit()).handoff.verify((await headers()).get(HANDOFF_HEADER), cookieValue),
 );
 
 /**
@@ -353,7 +355,7 @@ function validatingMiddleware(
       }
       const listing =
         result.listing === undefined ? undefined : { ...result.listing, activityLimit: activityLimit ?? 0 };
-      forwarded.set(HANDOFF_HEADER, await kit.signHandoff(result.session, boundValue, listing));
+      forwarded.set(HANDOFF_HEADER, await kitContext(kit).handoff.sign(result.session, boundValue, listing));
       const response = passOn(request, forwarded, extra);
       if (result.cookie !== undefined) {
         response.cookies.set(result.cookie.name, result.cookie.value, result.cookie.options);
@@ -385,12 +387,12 @@ function validatingMiddleware(
       forwarded.set("cookie", rewriteCookieHeader(forwarded.get("cookie"), name, undefined));
       response = passOn(request, forwarded, extra);
     }
-    const cleared = kit.clearedCookie();
+    const cleared = buildCookie(kit.config, "", 0);
     response.cookies.set(cleared.name, cleared.value, cleared.options);
     // This request may be a prefetch or another tab: keep the reason for the navigation the user will see.
     const endedReason = parseEndedReason(result.reason);
     if (endedReason !== undefined) {
-      const ended = kit.endedCookie(endedReason);
+      const ended = buildEndedCookie(kit.config, endedReason);
       response.cookies.set(ended.name, ended.value, ended.options);
     }
     return response;

@@ -8,6 +8,7 @@ import { request as httpRequest } from "node:http";
 import type { Page } from "@playwright/test";
 import { createSessionKit } from "@/lib/session";
 import { expect, newDevice, sessionCookie, test, USER_AGENTS } from "./fixtures";
+import { kitContext } from "@/lib/session/kit";
 
 /** What the server logs from now on. */
 function serverLog(): { lines: () => string[] } {
@@ -178,8 +179,10 @@ test.describe("hand-made requests", () => {
     const validated = await kit.validateSessionToken(cookie.value);
     if (!validated.ok) throw new Error(`setup: the session is not valid (${validated.reason})`);
     // A genuine hand-off for this very cookie, captured while the session lived (e.g. from a proxy hop).
-    const handoff = await kit.signHandoff(validated.session, cookie.value);
-    expect((await kit.verifyHandoff(handoff, cookie.value))?.session.id).toBe(validated.session.id);
+    const handoff = await kitContext(kit).handoff.sign(validated.session, cookie.value);
+    expect((await kitContext(kit).handoff.verify(handoff, cookie.value))?.session.id).toBe(
+      validated.session.id,
+    );
     const revoked = await kit.revokeSession(validated.session.userId, validated.session.id);
     expect(revoked.ok && revoked.revoked, "setup: session revoked").toBe(true);
 

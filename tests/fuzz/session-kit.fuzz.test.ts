@@ -13,6 +13,7 @@ import { buildPasswords, sealCookie, unsealCookie, type Passwords } from "@/lib/
 import { userKeys } from "@/lib/session/keys";
 import { keySlot } from "@/scripts/upstash-rest/engine-cluster";
 import { randomPrefix, restCredentials } from "@/tests/support/redis";
+import { kitContext } from "@/lib/session/kit";
 
 const SECRET = "fuzz-secret-0123456789-abcdefghijklmnopqrs";
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
@@ -163,14 +164,14 @@ describe("fuzzing the session kit", () => {
   it("a hand-off header verifies only with its own cookie, and junk headers never verify", async () => {
     const validated = await kit.validateSessionToken(genuine.cookie);
     if (!validated.ok) throw new Error("setup: genuine cookie did not validate");
-    const header = await kit.signHandoff(validated.session, genuine.cookie);
-    expect(await kit.verifyHandoff(header, genuine.cookie), "control").not.toBeNull();
+    const header = await kitContext(kit).handoff.sign(validated.session, genuine.cookie);
+    expect(await kitContext(kit).handoff.verify(header, genuine.cookie), "control").not.toBeNull();
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(fc.constant(header), fc.string({ maxLength: 400 }), fc.base64String({ maxLength: 400 })),
         fc.oneof(fc.constant(undefined), fc.string({ maxLength: 200 }), fc.constant(`${genuine.cookie}x`)),
         async (candidate, cookie) => {
-          expect(await kit.verifyHandoff(candidate, cookie)).toBeNull();
+          expect(await kitContext(kit).handoff.verify(candidate, cookie)).toBeNull();
         },
       ),
       { numRuns: RUNS },

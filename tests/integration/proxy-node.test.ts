@@ -9,6 +9,7 @@ import { config as middlewareConfig } from "@/middleware";
 import type { SessionKit } from "@/lib/session";
 import { getSessionKit } from "@/lib/session/next";
 import { randomPrefix } from "../support/redis";
+import { kitContext } from "@/lib/session/kit";
 
 let kit: SessionKit;
 const pending: Promise<unknown>[] = [];
@@ -59,7 +60,9 @@ describe("proxy.example.ts in the Node.js runtime", () => {
     const handoff = response.headers.get("x-middleware-request-x-session-handoff");
     expect(handoff, "hand-off header forwarded to rendering").toBeTruthy();
     expect(handoff).not.toBe("forged");
-    expect(await kit.verifyHandoff(handoff, cookie)).toMatchObject({ session: { userId: "proxy-user-1" } });
+    expect(await kitContext(kit).handoff.verify(handoff, cookie)).toMatchObject({
+      session: { userId: "proxy-user-1" },
+    });
   });
 
   it("redirects a signed-out visit to a protected page to /login with next and reason", async () => {

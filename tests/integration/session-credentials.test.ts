@@ -3,7 +3,8 @@
  * create script, raised by every credential change.
  */
 import { describe, expect, it } from "vitest";
-import { ENDED_REASONS, parseEndedReason } from "@/lib/session";
+import { ENDED_REASONS } from "@/lib/session";
+import { parseEndedReason } from "@/lib/session/cookie";
 import { CREDENTIAL_REASONS, USER_REASONS } from "@/lib/session/reasons";
 import { testKit, userId } from "./session-fixtures";
 

@@ -1,8 +1,9 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type * as NextServer from "next/server";
-import { HANDOFF_HEADER } from "@/lib/session";
+import { HANDOFF_HEADER } from "@/lib/session/handoff";
 import type * as NextGlue from "@/lib/session/next";
 import { randomPrefix, restCredentials } from "@/tests/support/redis";
+import { kitContext } from "@/lib/session/kit";
 
 /** What next/headers and next/server's after() see in this fake request. */
 const request = {
@@ -84,7 +85,7 @@ describe("getCurrentSession", () => {
     const kit = glue.getSessionKit();
     const validated = await kit.validateSessionToken(cookie);
     if (!validated.ok) throw new Error("expected a valid session");
-    request.headers.set(HANDOFF_HEADER, await kit.signHandoff(validated.session, cookie));
+    request.headers.set(HANDOFF_HEADER, await kitContext(kit).handoff.sign(validated.session, cookie));
 
     countFetches();
     const result = await glue.getCurrentSession();
@@ -97,7 +98,10 @@ describe("getCurrentSession", () => {
     const other = await kit.createSession({ userId: "current-2", device: { userAgent: "UA" } });
     if (!other.ok) throw new Error(other.reason);
     const { id } = await signedInRequest("current-2");
-    request.headers.set(HANDOFF_HEADER, await kit.signHandoff(other.session, other.cookie.value));
+    request.headers.set(
+      HANDOFF_HEADER,
+      await kitContext(kit).handoff.sign(other.session, other.cookie.value),
+    );
     await kit.revokeSession("current-2", id);
 
     countFetches();
@@ -200,7 +204,10 @@ describe("listCurrentUserSessions", () => {
     const validated = await kit.validateAndListSessions(cookie, { activityLimit: 20 });
     if (!validated.ok) throw new Error("expected a valid session");
     const listing = { ...validated.listing, activityLimit: 20 };
-    request.headers.set(HANDOFF_HEADER, await kit.signHandoff(validated.session, cookie, listing));
+    request.headers.set(
+      HANDOFF_HEADER,
+      await kitContext(kit).handoff.sign(validated.session, cookie, listing),
+    );
 
     countFetches();
     const listed = await glue.listCurrentUserSessions("current-6", { activityLimit: 20 });
@@ -221,7 +228,10 @@ describe("listCurrentUserSessions", () => {
     const validated = await kit.validateAndListSessions(cookie, { activityLimit: 5 });
     if (!validated.ok) throw new Error("expected a valid session");
     const listing = { ...validated.listing, activityLimit: 5 };
-    request.headers.set(HANDOFF_HEADER, await kit.signHandoff(validated.session, cookie, listing));
+    request.headers.set(
+      HANDOFF_HEADER,
+      await kitContext(kit).handoff.sign(validated.session, cookie, listing),
+    );
     fetches.length = 0;
     expect((await glue.listCurrentUserSessions("current-7", { activityLimit: 5 })).ok).toBe(true);
     expect(fetches.length, "the preloaded limit suffices").toBe(0);
@@ -235,7 +245,10 @@ describe("listCurrentUserSessions", () => {
     const validated = await kit.validateAndListSessions(cookie);
     if (!validated.ok) throw new Error("expected a valid session");
     const listing = { ...validated.listing, activityLimit: 0 };
-    request.headers.set(HANDOFF_HEADER, await kit.signHandoff(validated.session, cookie, listing));
+    request.headers.set(
+      HANDOFF_HEADER,
+      await kitContext(kit).handoff.sign(validated.session, cookie, listing),
+    );
     countFetches();
     expect(await glue.listCurrentUserSessions("current-9")).toEqual({ ok: true, sessions: [] });
     expect(fetches.length, "asked Redis for current-9").toBe(1);

@@ -1,6 +1,7 @@
 // @vitest-environment edge-runtime
 import { describe, expect, inject, it } from "vitest";
 import { createSessionKit } from "@/lib/session";
+import { kitContext } from "@/lib/session/kit";
 
 declare const EdgeRuntime: string | undefined;
 
@@ -27,8 +28,10 @@ describe("session core in the Edge runtime", () => {
     now += 61_000;
     expect(await kit.touchSession(created.cookie.value)).toEqual({ ok: true, touched: true });
 
-    const header = await kit.signHandoff(created.session, created.cookie.value);
-    expect(await kit.verifyHandoff(header, created.cookie.value)).toEqual({ session: created.session });
+    const header = await kitContext(kit).handoff.sign(created.session, created.cookie.value);
+    expect(await kitContext(kit).handoff.verify(header, created.cookie.value)).toEqual({
+      session: created.session,
+    });
 
     expect(await kit.revokeSession(user, created.session.id)).toEqual({ ok: true, revoked: true });
     expect(await kit.validateSessionToken(created.cookie.value)).toEqual({ ok: false, reason: "revoked" });

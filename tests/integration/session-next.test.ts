@@ -1,6 +1,7 @@
 import { NextRequest, type NextFetchEvent } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { HANDOFF_HEADER } from "@/lib/session";
+import { HANDOFF_HEADER } from "@/lib/session/handoff";
+import type * as KitModule from "@/lib/session/kit";
 import type * as NextGlue from "@/lib/session/next";
 import { randomPrefix, restCredentials } from "@/tests/support/redis";
 
@@ -8,11 +9,14 @@ type NextModule = typeof NextGlue;
 
 const saved = { ...process.env };
 let glue: NextModule;
+// From the same fresh module graph as the glue (vi.resetModules): the kit's context registry lives in kit.ts.
+let kitContext: typeof KitModule.kitContext;
 
 beforeAll(async () => {
   process.env.SESSION_KEY_PREFIX = randomPrefix("next");
   vi.resetModules();
   glue = await import("@/lib/session/next");
+  ({ kitContext } = await import("@/lib/session/kit"));
 });
 
 afterAll(() => {
@@ -87,8 +91,8 @@ describe("sessionMiddleware", () => {
     const header = forwarded(response, HANDOFF_HEADER);
     expect(header).not.toBe("forged");
     const kit = glue.getSessionKit();
-    expect((await kit.verifyHandoff(header, cookie))?.session.userId).toBe("next-user-1");
-    expect(await kit.verifyHandoff(header, `${cookie}x`)).toBeNull();
+    expect((await kitContext(kit).handoff.verify(header, cookie))?.session.userId).toBe("next-user-1");
+    expect(await kitContext(kit).handoff.verify(header, `${cookie}x`)).toBeNull();
   });
 
   it("with preloadSessionList, a GET of that page validates and lists in one script and hands the list over", async () => {
@@ -101,7 +105,7 @@ describe("sessionMiddleware", () => {
     });
 
     const page = await middleware(request("/devices", { cookie: laptop.cookie }), fetchEvent().event);
-    const handoff = await kit.verifyHandoff(forwarded(page, HANDOFF_HEADER), laptop.cookie);
+    const handoff = await kitContext(kit).handoff.verify(forwarded(page, HANDOFF_HEADER), laptop.cookie);
     expect(handoff?.session.id).toBe(laptop.id);
     expect(handoff?.listing?.sessions.map((s) => s.id).sort()).toEqual([laptop.id, phone.id].sort());
     expect(handoff?.listing?.activityLimit).toBe(5);
@@ -110,7 +114,7 @@ describe("sessionMiddleware", () => {
     // re-renders): the plain check, no listing.
     const other = await middleware(request("/devices/x", { cookie: laptop.cookie }), fetchEvent().event);
     expect(
-      (await kit.verifyHandoff(forwarded(other, HANDOFF_HEADER), laptop.cookie))?.listing,
+      (await kitContext(kit).handoff.verify(forwarded(other, HANDOFF_HEADER), laptop.cookie))?.listing,
     ).toBeUndefined();
     const post = await middleware(
       new NextRequest("http://localhost:3000/devices", {
@@ -126,7 +130,7 @@ describe("sessionMiddleware", () => {
       }),
       fetchEvent().event,
     );
-    const posted = await kit.verifyHandoff(forwarded(post, HANDOFF_HEADER), laptop.cookie);
+    const posted = await kitContext(kit).handoff.verify(forwarded(post, HANDOFF_HEADER), laptop.cookie);
     expect(posted?.session.id).toBe(laptop.id);
     expect(posted?.listing).toBeUndefined();
 
@@ -287,7 +291,10 @@ describe("sessionMiddleware with two session cookies in one request (a twin toss
     expect(response.headers.get("x-middleware-next")).toBe("1");
     const cleared = response.headers.getSetCookie().filter((line) => line.startsWith("session"));
     expect(cleared, "no cookie is cleared or noted while a live one exists").toEqual([]);
-    const handoff = await glue.getSessionKit().verifyHandoff(forwarded(response, HANDOFF_HEADER), cookie);
+    const handoff = await kitContext(glue.getSessionKit()).handoff.verify(
+      forwarded(response, HANDOFF_HEADER),
+      cookie,
+    );
     expect(handoff?.session.userId, "the hand-off names the live cookie").toBe(userId);
     expect(forwarded(response, "cookie"), "rendering sees the live cookie only").toBe(
       `theme=dark; session=${cookie}`,
@@ -344,7 +351,10 @@ describe("sessionMiddleware with two session cookies in one request (a twin toss
     const middleware = glue.sessionMiddleware({ isProtected, preloadSessionList: { paths: () => true } });
     const response = await middleware(withCookies("/devices", JUNK, cookie), fetchEvent().event);
     await expectSignedInAs(response, cookie, "next-twin-4");
-    const handoff = await glue.getSessionKit().verifyHandoff(forwarded(response, HANDOFF_HEADER), cookie);
+    const handoff = await kitContext(glue.getSessionKit()).handoff.verify(
+      forwarded(response, HANDOFF_HEADER),
+      cookie,
+    );
     expect(handoff?.listing?.sessions.map((session) => session.id)).toEqual([id]);
   });
 
@@ -471,6 +481,7 @@ async function windowedGlue(): Promise<NextModule> {
 describe("sessionMiddleware with the revalidate window on", () => {
   it("sets the re-sealed cookie and binds the hand-off to the value rendering will see", async () => {
     const windowed = await windowedGlue();
+    const { kitContext } = await import("@/lib/session/kit");
     const kit = windowed.getSessionKit();
     const created = await kit.createSession({ userId: "next-user-5", device: { userAgent: "UA" } });
     if (!created.ok) throw new Error(created.reason);
@@ -490,8 +501,11 @@ describe("sessionMiddleware with the revalidate window on", () => {
         `theme=dark; session=${resealed}`,
       );
       const header = forwarded(response, HANDOFF_HEADER);
-      expect((await kit.verifyHandoff(header, resealed))?.session.id).toBe(created.session.id);
-      expect(await kit.verifyHandoff(header, created.cookie.value), "not the old cookie").toBeNull();
+      expect((await kitContext(kit).handoff.verify(header, resealed))?.session.id).toBe(created.session.id);
+      expect(
+        await kitContext(kit).handoff.verify(header, created.cookie.value),
+        "not the old cookie",
+      ).toBeNull();
     } finally {
       vi.useRealTimers();
       process.env = saved;

@@ -9,6 +9,7 @@ import {
   sessionCookieValues,
   unsealCookie,
 } from "@/lib/session/cookie";
+import { buildCookie } from "@/lib/session/cookie";
 
 const SECRET_A = "a".repeat(16) + "-first-secret-0123456789";
 const SECRET_B = "b".repeat(16) + "-second-secret-012345678";
@@ -118,7 +119,7 @@ describe("sealed session cookie", () => {
 
   it("carries HttpOnly, SameSite=Lax, Path=/ and, in production, Secure with the __Host- prefix", async () => {
     const { kit } = kitWithoutRedis();
-    expect(kit.clearedCookie()).toEqual({
+    expect(buildCookie(kit.config, "", 0)).toEqual({
       name: "session",
       value: "",
       options: { httpOnly: true, sameSite: "lax", path: "/", secure: false, maxAge: 0 },
@@ -127,8 +128,8 @@ describe("sealed session cookie", () => {
       redis: {} as Redis,
       env: { SESSION_SECRET: SECRET_A, NODE_ENV: "production" },
     });
-    expect(production.clearedCookie().name).toBe("__Host-session");
-    expect(production.clearedCookie().options.secure).toBe(true);
+    expect(buildCookie(production.config, "", 0).name).toBe("__Host-session");
+    expect(buildCookie(production.config, "", 0).options.secure).toBe(true);
   });
 });
 
