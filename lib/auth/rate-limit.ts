@@ -9,12 +9,13 @@
  * keeps the signed-in owner from changing the password or signing the stranger out.
  * The IP comes from the kit's device info, set only when the kit trusts your proxy (SESSION_TRUSTED_PLATFORM, or
  * SESSION_TRUSTED_IP_HEADER with SESSION_TRUSTED_PROXY_COUNT), and then the hop that proxy appended, so a client
- * cannot pick its own key; without it the per-IP window is skipped (one shared "unknown" bucket would let a
- * single client lock everybody out).
+ * cannot pick its own key; without it the per-IP window is skipped (one shared "unknown" bucket would let a single
+ * client lock everybody out). An IPv6 client is keyed by its /64 (ip-window.ts), which it cannot leave cheaply.
  */
 import { Ratelimit } from "@upstash/ratelimit";
 import { accountDigest } from "./device-cookie";
 import { authEnv } from "./env";
+import { ipWindowKey } from "./ip-window";
 import { loginRateLimitPrefix, sessionRateLimitPrefix, signUpRateLimitPrefix } from "./keys";
 import { authRedis } from "./redis";
 
@@ -103,7 +104,7 @@ function verdict(
 export async function checkSignUpThrottle(ip: string | undefined): Promise<LoginThrottle> {
   if (ip === undefined || ip === "") return { ok: true };
   try {
-    return verdict([await authLimiters().signUp.limit(slotTag(ip))]);
+    return verdict([await authLimiters().signUp.limit(slotTag(ipWindowKey(ip)))]);
   } catch {
     return { ok: false, reason: "unavailable" };
   }
@@ -126,7 +127,7 @@ export async function checkLoginThrottle(input: {
         ? account.limit(accountIdentifier(input.normalizedEmail))
         : device.limit(slotTag(input.deviceId)),
     ];
-    if (input.ip !== undefined && input.ip !== "") checks.push(ip.limit(slotTag(input.ip)));
+    if (input.ip !== undefined && input.ip !== "") checks.push(ip.limit(slotTag(ipWindowKey(input.ip))));
     return verdict(await Promise.all(checks));
   } catch {
     return { ok: false, reason: "unavailable" };

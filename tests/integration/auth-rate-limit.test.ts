@@ -66,6 +66,24 @@ describe("login throttling", () => {
     });
   });
 
+  it("keeps one window for a client that rotates IPv6 addresses inside its /64, and another /64 its own", async () => {
+    // One subscriber, one /64: picking a fresh address per attempt is free, so the window is the prefix.
+    const rotating = (i: number): string => `2001:db8:aa:bb:${i.toString(16)}::${(i * 7).toString(16)}`;
+    const results = [];
+    for (let i = 0; i < 6; i += 1) {
+      results.push(await checkLoginThrottle({ ip: rotating(i), normalizedEmail: `v6-${i}@example.test` }));
+    }
+    expect(results.slice(0, 5).every((result) => result.ok)).toBe(true);
+    expect(results[5], "the sixth address in the same /64 shares the window").toMatchObject({
+      ok: false,
+      reason: "throttled",
+    });
+    expect(
+      await checkLoginThrottle({ ip: "2001:db8:aa:bc::1", normalizedEmail: "v6-next@example.test" }),
+      "the neighbouring /64 is another subscriber",
+    ).toEqual({ ok: true });
+  });
+
   it("keeps one IP window for a client that rotates the first hop of X-Forwarded-For through one proxy", async () => {
     // Behind one proxy that appends the peer it saw; the client picks whatever it likes for the hops before it.
     vi.stubEnv("SESSION_TRUSTED_IP_HEADER", "x-forwarded-for");
