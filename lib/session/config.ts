@@ -103,6 +103,13 @@ export type SessionConfigInput = {
    */
   handoffTtlSeconds?: number;
   /**
+   * Step-up ("sudo mode"): how long a password confirmation, or the sign-in itself, lets a session run sensitive
+   * actions (sign devices out, change password or email) before it must confirm again (reauth.ts).
+   * Env: `SESSION_REAUTH_WINDOW_SECONDS`.
+   * @default 600 (10 minutes)
+   */
+  reauthWindowSeconds?: number;
+  /**
    * The proxy in front of the app that you trust to say who the client is (device.ts); without one, no IP and
    * no location are recorded, because any client can send those headers. `platform` reads that platform's
    * location headers and implies its IP header (vercel → x-real-ip, cloudflare → cf-connecting-ip); `ipHeader`
@@ -144,6 +151,7 @@ export type SessionConfig = {
   cookieName: string;
   secureCookie: boolean;
   handoffTtlSeconds: number;
+  reauthWindowSeconds: number;
   /** `ipHeader` is resolved (the platform's default unless named) and lower case. */
   trustedProxy: TrustedProxy;
   // Forwarded host.
@@ -191,6 +199,7 @@ const schema = z
       ),
     secureCookie: z.boolean(),
     handoffTtlSeconds: z.number().int().min(1).max(300),
+    reauthWindowSeconds: z.number().int().min(1).max(86_400),
     trustedProxy: z.object({
       platform: z.enum(TRUSTED_PLATFORMS, 'must be "vercel", "cloudflare" or "none"'),
       ipHeader: z
@@ -260,6 +269,7 @@ const ENV = {
   SESSION_COOKIE_NAME: "cookieName",
   SESSION_SECURE_COOKIE: "secureCookie",
   SESSION_HANDOFF_TTL_SECONDS: "handoffTtlSeconds",
+  SESSION_REAUTH_WINDOW_SECONDS: "reauthWindowSeconds",
   SESSION_TRUSTED_PLATFORM: "trustedProxy.platform",
   SESSION_TRUSTED_IP_HEADER: "trustedProxy.ipHeader",
   SESSION_TRUSTED_PROXY_COUNT: "trustedProxy.proxyCount",
@@ -336,6 +346,7 @@ export function loadSessionConfig(input: SessionConfigInput = {}, env: Env = pro
     cookieName: "session",
     secureCookie: env.NODE_ENV === "production",
     handoffTtlSeconds: 30,
+    reauthWindowSeconds: 600,
     ...input,
     rememberMe: { idleTimeoutSeconds: 7 * 86_400, absoluteLifetimeSeconds: 30 * 86_400, ...input.rememberMe },
     redis: { timeoutMs: 1000, retries: 1, ...input.redis },

@@ -60,6 +60,8 @@ export async function createSession(
     remember,
     device: normalizeDevice(input.device),
     ...(input.label === undefined ? {} : { label: input.label }),
+    // A sign-in is a fresh authentication: step-up counts from here (reauth.ts).
+    reauthAt: at,
   };
 
   // The browser's previous session is revoked in the same script when it belongs to this user; another

@@ -4,7 +4,7 @@
  * Start with `createSessionKit()`; Next.js glue (cookies, middleware, cached `getCurrentSession`) is in `./next`.
  * Files, from cookie to Redis: kit (binds the verbs to a context), context (options, config, store, clock,
  * caches, signers), open (cookie unseal and record decode, cached; cookie issue), validate / create / revoke /
- * list / report (the verbs), bookkeep (metrics recording), store (Redis client, `runScript`), lua/ (one module
+ * list / report / reauth (the verbs), bookkeep (metrics recording), store (Redis client, `runScript`), lua/ (one module
  * per script: its text, KEYS/ARGV builders and reply decoder; prelude.ts holds the shared helpers).
  * Formats and policy: config (policy), token (random ids + hashing), cookie (sealing), keys (Redis key formats),
  * record (stored value), handoff (middleware → render), signed (HMAC tokens for the hand-off and report links),
@@ -22,6 +22,8 @@ export type { SessionRevocationReason, UserRevocationReason } from "./reasons";
 export { deviceFromParts, normalizeDevice } from "./device";
 export type { TrustedPlatform, TrustedProxy } from "./device";
 export { sameOriginPath } from "./path";
+export { requireRecentAuthentication } from "./reauth";
+export type { MarkReauthenticatedResult, RecentAuthenticationResult, RelabelResult } from "./reauth";
 export { refuseCrossSiteRequest, refuseServerActionBody } from "./request-guards";
 export type { Refusal } from "./request-guards";
 export type {

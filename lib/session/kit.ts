@@ -7,8 +7,8 @@
  * sign-out; misuse (empty user id, bad config) throws `session: ...`.
  * Path of a request: cookie → open.ts (unseal, cached) → validate.ts (one GET, `judge`) → the Redis record;
  * changes go through one Lua script each (lua/), with metrics bookkept after the response (bookkeep.ts).
- * Files: context (options, shared state), open (cookie and record caches), validate, create, revoke, list, report
- * (the verbs), bookkeep (metrics), store (Redis and `runScript`), lua/ (the scripts).
+ * Files: context (options, shared state), open (cookie and record caches), validate, create, revoke, list, report,
+ * reauth (the verbs), bookkeep (metrics), store (Redis and `runScript`), lua/ (the scripts).
  * Seam: `now` (an injectable clock, ms) and `redis` (any @upstash/redis client) are the two things to swap.
  */
 import { readMetrics } from "./bookkeep";
@@ -17,6 +17,14 @@ import { createContext, type SessionContext, type SessionKitOptions } from "./co
 import { createSession, readCredentialVersion, recordFailedSignIn } from "./create";
 import { listUserSessions } from "./list";
 import type { MetricsSnapshot } from "./metrics";
+import {
+  markReauthenticated,
+  relabelUserSessions,
+  requireRecentAuthentication,
+  type MarkReauthenticatedResult,
+  type RecentAuthenticationResult,
+  type RelabelResult,
+} from "./reauth";
 import type { SessionRevocationReason, UserRevocationReason } from "./reasons";
 import { redeemReportToken, signReportToken } from "./report";
 import { revokeCurrentSession, revokeOtherSessions, revokeSession, revokeUserSessions } from "./revoke";
@@ -31,6 +39,7 @@ import type {
   ListSessionsResult,
   RevokeManyResult,
   RevokeSessionResult,
+  Session,
   TouchResult,
   ValidationResult,
   ValidationWithListing,
@@ -96,6 +105,18 @@ export interface SessionKit {
    */
   revokeUserSessions(userId: string, reason?: UserRevocationReason): Promise<RevokeManyResult>;
   revokeCurrentSession(cookieValue: string): Promise<{ ok: true } | { ok: false; reason: "unavailable" }>;
+  /**
+   * Step-up: has this session confirmed its password (or signed in) within `seconds` (default
+   * `reauthWindowSeconds`)? Pure: no Redis command (reauth.ts).
+   */
+  requireRecentAuthentication(
+    session: Pick<Session, "createdAt" | "reauthAt">,
+    seconds?: number,
+  ): RecentAuthenticationResult;
+  /** Records a password confirmation your app just checked on this cookie's live session (one script). */
+  markReauthenticated(cookieValue: string | undefined): Promise<MarkReauthenticatedResult>;
+  /** Sets the label of every live session of the user (one script), e.g. after the email changed. */
+  relabelUserSessions(userId: string, label: string): Promise<RelabelResult>;
   checkHealth(): Promise<HealthResult>;
   /**
    * Counts a failed sign-in attempt in the metrics and, when the account exists, logs it in that user's
@@ -131,6 +152,10 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
     revokeOtherSessions: (userId, currentCookieValue) => revokeOtherSessions(ctx, userId, currentCookieValue),
     revokeUserSessions: (userId, reason) => revokeUserSessions(ctx, userId, reason),
     revokeCurrentSession: (cookieValue) => revokeCurrentSession(ctx, cookieValue),
+    requireRecentAuthentication: (session, seconds) =>
+      requireRecentAuthentication(session, seconds ?? ctx.config.reauthWindowSeconds, ctx.now()),
+    markReauthenticated: (cookieValue) => markReauthenticated(ctx, cookieValue),
+    relabelUserSessions: (userId, label) => relabelUserSessions(ctx, userId, label),
     checkHealth: () => checkHealth(ctx.store, ctx.now),
     recordFailedSignIn: (failed) => recordFailedSignIn(ctx, failed),
     signReportToken: (userId, sessionId, ttlSeconds) => signReportToken(ctx, userId, sessionId, ttlSeconds),

@@ -3,11 +3,15 @@
  *
  * What: a session key holds either a live session record or, after revocation/eviction, a short-lived marker.
  * Data model:
- *   record = "<expiresAt>:<absoluteExpiresAt>:<lastActiveAt>:<remember 0|1>:<publicId>:<JSON {userId, createdAt, device, label?}>"
+ *   record = "<expiresAt>:<absoluteExpiresAt>:<lastActiveAt>:<remember 0|1>:<publicId>:<JSON {reauthAt?, userId, createdAt, device, label?}>"
  *   marker = "!" + reason, e.g. "!evicted"
  * The fields the Lua scripts read or rewrite (times, profile, public id) sit in a fixed text header, so the scripts
  * need only `string.match` — no cjson — and run on any Redis-compatible Lua (Redis, Valkey, Upstash, in-memory
  * test engines). Never the token. Both kinds stay one GET away from a validation.
+ * `reauthAt` (the last password confirmation, step-up) leads the JSON, so the one script that rewrites it
+ * (lua/reauth.ts) needs a single anchored match, and a kit that predates it still reads the record (zod drops
+ * unknown keys): no rolling deploy signs anyone out. A record without it counts from `createdAt` (the sign-in).
+ * `label`, when present, is the last key, so lua/relabel.ts can replace it the same way.
  * Seam: the JSON part is parsed with zod, so a value written by another version fails closed ("malformed").
  */
 import { z } from "zod";
@@ -37,6 +41,7 @@ export const sessionSchema = z.object({
   remember: z.boolean(),
   device: deviceSchema,
   label: text.optional(),
+  reauthAt: epochMs.optional(),
 });
 
 export type StoredValue =
@@ -50,7 +55,8 @@ const HEADER = /^(\d{1,15}):(\d{1,15}):(\d{1,15}):([01]):([A-Za-z0-9_-]{1,64}):(
 export function encodeSession(session: Session): string {
   const { expiresAt, absoluteExpiresAt, lastActiveAt, remember, id, userId, createdAt, device, label } =
     session;
-  const body = JSON.stringify({ userId, createdAt, device, label });
+  // Key order is part of the format: reauthAt first, label last (see the header).
+  const body = JSON.stringify({ reauthAt: session.reauthAt, userId, createdAt, device, label });
   return `${expiresAt}:${absoluteExpiresAt}:${lastActiveAt}:${remember ? 1 : 0}:${id}:${body}`;
 }
 
@@ -73,7 +79,7 @@ export function decodeStoredValue(value: unknown): StoredValue {
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) return { kind: "invalid" };
   // One zod pass over the whole session (the body's own fields are checked by sessionSchema; extra keys dropped).
-  const { userId, createdAt, device, label } = json as Record<string, unknown>;
+  const { userId, createdAt, device, label, reauthAt } = json as Record<string, unknown>;
   const session = sessionSchema.safeParse({
     id,
     userId,
@@ -84,6 +90,7 @@ export function decodeStoredValue(value: unknown): StoredValue {
     remember: remember === "1",
     device,
     ...(label === undefined ? {} : { label }),
+    ...(reauthAt === undefined ? {} : { reauthAt }),
   });
   return session.success ? { kind: "session", session: session.data } : { kind: "invalid" };
 }

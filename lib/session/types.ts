@@ -40,6 +40,11 @@ export type Session = {
    * header). Stored server-side with the session, never in the cookie; keep it small and non-secret.
    */
   label?: string;
+  /**
+   * Epoch milliseconds of the session's last password confirmation (step-up, `markReauthenticated`); the sign-in
+   * itself counts, so a new session starts with `reauthAt = createdAt`. Absent only on values built by hand.
+   */
+  reauthAt?: number;
 };
 
 /** Why a session ended, in one vocabulary (reasons.ts): what the device is told, logged and counted. */
