@@ -8,6 +8,8 @@ export type FormState<Field extends string = string> =
       message: string;
       fieldErrors: Partial<Record<Field, string>>;
       email?: string;
+      /** The action needs a recent password confirmation (step-up): the form asks for it, then runs again. */
+      stepUp?: true;
       at: number;
     }
   | { status: "success"; message: string; at: number };

@@ -5,8 +5,10 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { loginUrl, requireSession, type SessionCheck } from "@/lib/auth/dal";
 import { checkSessionThrottle } from "@/lib/auth/rate-limit";
+import { requireStepUp } from "@/lib/auth/step-up";
 import { clearSessionCookie, getSessionKit, readSessionCookie } from "@/lib/session/next";
 import { formError, formFields, formSuccess, type FormState } from "../../form-state";
+import { stepUpRequired } from "../step-up-state";
 
 const UNAVAILABLE = "The session store is unavailable. Nothing changed; try again in a moment.";
 
@@ -34,6 +36,7 @@ export async function revokeSessionAction(_previous: FormState, formData: FormDa
   if (parsed.data.sessionId === check.session.id) {
     return formError("To sign out of this device, use Sign out in the header.");
   }
+  if (!requireStepUp(getSessionKit(), check.session).ok) return stepUpRequired();
   // The kit only looks up ids inside this user's own session set, so another user's id is simply "not found".
   const result = await getSessionKit().revokeSession(check.session.userId, parsed.data.sessionId);
   if (!result.ok) return formError(UNAVAILABLE);
@@ -52,6 +55,7 @@ export async function revokeOtherSessionsAction(
   if (refused !== null) return refused;
   const cookie = await readSessionCookie();
   if (cookie === undefined) redirect(loginUrl("/devices"));
+  if (!requireStepUp(getSessionKit(), check.session).ok) return stepUpRequired();
   const result = await getSessionKit().revokeOtherSessions(check.session.userId, cookie);
   if (!result.ok) return formError(UNAVAILABLE);
   revalidatePath("/devices");
@@ -63,6 +67,7 @@ export async function logoutEverywhereAction(_previous: FormState, _formData: Fo
   if (!check.ok) return formError(UNAVAILABLE);
   const refused = await throttled(check);
   if (refused !== null) return refused;
+  if (!requireStepUp(getSessionKit(), check.session).ok) return stepUpRequired();
   const result = await getSessionKit().revokeUserSessions(check.session.userId, "revoked");
   if (!result.ok) return formError(UNAVAILABLE);
   await clearSessionCookie();

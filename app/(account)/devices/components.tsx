@@ -1,7 +1,8 @@
 "use client";
 
-import { useActionState, useEffect, useRef, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { IDLE, type FormState } from "../../form-state";
+import { useStepUpActionState } from "../step-up-dialog";
 import { logoutEverywhereAction, revokeOtherSessionsAction, revokeSessionAction } from "./actions";
 import type { DeviceView } from "./format";
 
@@ -153,15 +154,9 @@ export function DevicesManager({
   devices: DeviceView[];
   otherCount: number;
 }): ReactNode {
-  const [revokeState, revokeAction, revokePending] = useActionState<FormState, FormData>(
-    revokeSessionAction,
-    IDLE,
-  );
-  const [othersState, othersAction, othersPending] = useActionState<FormState, FormData>(
-    revokeOtherSessionsAction,
-    IDLE,
-  );
-  const [everywhereState, everywhereAction, everywherePending] = useActionState<FormState, FormData>(
+  const [revokeState, revokeAction, revokePending] = useStepUpActionState(revokeSessionAction, IDLE);
+  const [othersState, othersAction, othersPending] = useStepUpActionState(revokeOtherSessionsAction, IDLE);
+  const [everywhereState, everywhereAction, everywherePending] = useStepUpActionState(
     logoutEverywhereAction,
     IDLE,
   );

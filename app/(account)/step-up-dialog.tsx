@@ -1,0 +1,164 @@
+"use client";
+
+import {
+  createContext,
+  startTransition,
+  useActionState,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from "react";
+import { FormError } from "../form-error";
+import { IDLE, type FormState } from "../form-state";
+import { confirmPasswordAction, type ConfirmPasswordField } from "./step-up-actions";
+import "./step-up-dialog.css";
+
+type StepUp = { confirm: () => Promise<boolean> };
+
+const StepUpContext = createContext<StepUp>({ confirm: async () => false });
+
+/**
+ * useActionState for a sensitive action: when the server answers that it needs a recent password confirmation
+ * (`stepUp`), the password dialog opens, and once the password is confirmed the same form data runs again.
+ */
+export function useStepUpActionState<Field extends string = string>(
+  action: (previous: FormState<Field>, formData: FormData) => Promise<FormState<Field>>,
+  initial: FormState<Field>,
+): [FormState<Field>, (formData: FormData) => void, boolean] {
+  const [state, dispatch, pending] = useActionState<FormState<Field>, FormData>(action, initial);
+  const { confirm } = useContext(StepUpContext);
+  const lastForm = useRef<FormData | null>(null);
+  const asked = useRef<number | null>(null);
+
+  useEffect(() => {
+    if (state.status !== "error" || state.stepUp !== true || asked.current === state.at) return;
+    asked.current = state.at;
+    const formData = lastForm.current;
+    if (formData === null) return;
+    void confirm().then((confirmed) => {
+      if (confirmed) startTransition(() => dispatch(formData));
+    });
+  }, [state, confirm, dispatch]);
+
+  const run = useCallback(
+    (formData: FormData) => {
+      lastForm.current = formData;
+      dispatch(formData);
+    },
+    [dispatch],
+  );
+  return [state, run, pending];
+}
+
+export function StepUpProvider({ children }: { children: ReactNode }): ReactNode {
+  const [request, setRequest] = useState(0);
+  const resolver = useRef<((confirmed: boolean) => void) | null>(null);
+  const returnFocus = useRef<HTMLElement | null>(null);
+
+  const confirm = useCallback((): Promise<boolean> => {
+    resolver.current?.(false);
+    returnFocus.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    return new Promise<boolean>((resolve) => {
+      resolver.current = resolve;
+      setRequest((count) => count + 1);
+    });
+  }, []);
+
+  const finish = useCallback((confirmed: boolean) => {
+    const resolve = resolver.current;
+    resolver.current = null;
+    setRequest(0);
+    const target = returnFocus.current;
+    returnFocus.current = null;
+    if (target !== null && target.isConnected) target.focus();
+    resolve?.(confirmed);
+  }, []);
+
+  const value = useMemo(() => ({ confirm }), [confirm]);
+  return (
+    <StepUpContext.Provider value={value}>
+      {children}
+      {request === 0 ? null : <StepUpDialog key={request} onDone={finish} />}
+    </StepUpContext.Provider>
+  );
+}
+
+function StepUpDialog({ onDone }: { onDone: (confirmed: boolean) => void }): ReactNode {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const [state, formAction, pending] = useActionState<FormState<ConfirmPasswordField>, FormData>(
+    confirmPasswordAction,
+    IDLE,
+  );
+
+  useEffect(() => {
+    const element = dialog.current;
+    if (element !== null && !element.open) element.showModal();
+    input.current?.focus();
+  }, []);
+
+  useEffect(() => {
+    if (state.status === "success") {
+      dialog.current?.close();
+      onDone(true);
+    }
+    if (state.status === "error") input.current?.focus();
+  }, [state, onDone]);
+
+  const cancel = (): void => {
+    dialog.current?.close();
+    onDone(false);
+  };
+  const error = state.status === "error" ? state.fieldErrors.password : undefined;
+
+  return (
+    <dialog
+      ref={dialog}
+      className="step-up-dialog"
+      aria-labelledby="step-up-title"
+      aria-describedby="step-up-text"
+      onCancel={(event) => {
+        event.preventDefault();
+        if (!pending) cancel();
+      }}
+    >
+      <h2 id="step-up-title">Confirm your password</h2>
+      <p id="step-up-text">
+        This action needs your password. You won&apos;t be asked again for a few minutes on this device.
+      </p>
+      <form action={formAction} className="stack" noValidate>
+        <div className="field">
+          <label htmlFor="step-up-password">Password</label>
+          <input
+            ref={input}
+            id="step-up-password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            aria-invalid={error !== undefined}
+            aria-describedby={error !== undefined ? "step-up-password-error" : undefined}
+          />
+          {error !== undefined ? (
+            <p id="step-up-password-error" className="field-error">
+              {error}
+            </p>
+          ) : null}
+        </div>
+        <FormError state={state} />
+        <div className="actions">
+          <button type="submit" className="button" disabled={pending}>
+            {pending ? "Confirming…" : "Confirm password"}
+          </button>
+          <button type="button" className="button secondary" onClick={cancel} disabled={pending}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}
