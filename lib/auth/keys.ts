@@ -3,14 +3,34 @@
  * `prefix` comes from AUTH_KEY_PREFIX (default "app:").
  */
 
-/** `{prefix}user:{userId}`: hash with id, email, passwordHash, createdAt (ms). */
+/**
+ * `{prefix}user:{userId}`: hash with id, email, passwordHash, createdAt (ms), and `emailChange` (the id of the
+ * pending email change, email-index.ts) while one is pending.
+ */
 export function userKey(prefix: string, userId: string): string {
   return `${prefix}user:${userId}`;
 }
 
-/** `{prefix}email:{normalizedEmail}`: string holding the user id; written with SET NX so emails stay unique. */
+/**
+ * `{prefix}email:{normalizedEmail}`: string holding the user id; written with SET NX so emails stay unique. After an
+ * email change the old address holds `~<user id>` until its "this wasn't me" link expires: reserved for the way
+ * back, and no sign-in (email-index.ts).
+ */
 export function emailKey(prefix: string, normalizedEmail: string): string {
   return `${prefix}email:${normalizedEmail}`;
+}
+
+/**
+ * `{prefix}email-change:{sha256-hex of token}`: string, JSON {kind: "confirm" | "revert", userId, from, to, changeId},
+ * TTL = the link's lifetime. Read and deleted at once (GETDEL): each link works once (email-change.ts).
+ */
+export function emailChangeTokenKey(prefix: string, tokenHash: string): string {
+  return `${prefix}email-change:${tokenHash}`;
+}
+
+/** `{prefix}email-change-lock:{userId}`: string, a random owner id, PX 10 s: confirm and revert one at a time. */
+export function emailChangeLockKey(prefix: string, userId: string): string {
+  return `${prefix}email-change-lock:${userId}`;
 }
 
 /**

@@ -6,7 +6,13 @@
  */
 import { authRedis } from "@/lib/auth/redis";
 import type { Session } from "@/lib/session";
-import { consoleNotifier, outboxNotifier, type Notifier } from "@/lib/session/ops";
+import {
+  accountOutboxNotifier,
+  consoleAccountNotifier,
+  consoleNotifier,
+  outboxNotifier,
+  type Notifier,
+} from "@/lib/session/ops";
 import { getSessionKit } from "@/lib/session/next";
 import { notifierChoice, warnAboutNotifier } from "./notifier-choice";
 
@@ -16,12 +22,17 @@ export function appNotifier(): Notifier | null {
   warnAboutNotifier();
   const choice = notifierChoice();
   if (choice === "none") return null;
-  const toConsole = consoleNotifier();
+  const toConsole = { ...consoleNotifier(), ...consoleAccountNotifier() };
   if (choice === "console") return toConsole;
-  const outbox = outboxNotifier(authRedis(), getSessionKit().config.keyPrefix);
+  const keyPrefix = getSessionKit().config.keyPrefix;
+  const outbox = outboxNotifier(authRedis(), keyPrefix);
+  const accountOutbox = accountOutboxNotifier(authRedis(), keyPrefix);
   return {
     async notifyNewDevice(notice) {
       await Promise.all([outbox.notifyNewDevice(notice), toConsole.notifyNewDevice(notice)]);
+    },
+    async notifyAccount(notice) {
+      await Promise.all([accountOutbox.notifyAccount(notice), toConsole.notifyAccount(notice)]);
     },
   };
 }

@@ -27,6 +27,7 @@
  */
 import type { Redis } from "@upstash/redis";
 import { z } from "zod";
+import type { AccountNotice } from "./notify-account";
 import { createSigner } from "./signed";
 import type { DeviceInfo } from "./types";
 
@@ -43,6 +44,8 @@ export type NewDeviceNotice = {
 
 export interface Notifier {
   notifyNewDevice(notice: NewDeviceNotice): Promise<void>;
+  /** Notices about the account itself, e.g. an email change (notify-account.ts). Optional. */
+  notifyAccount?(notice: AccountNotice): Promise<void>;
 }
 
 /** Plain-text body of a notice (for email or logs). */
