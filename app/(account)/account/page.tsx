@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { getCurrentUser, requireSession } from "@/lib/auth/dal";
 import { ServiceUnavailable } from "../../service-unavailable";
 import { ChangePasswordForm } from "./components";
+import { ChangeEmailForm } from "./email-form";
 
 export default async function AccountPage(): Promise<ReactNode> {
   const check = await requireSession("/account");
@@ -25,6 +26,11 @@ export default async function AccountPage(): Promise<ReactNode> {
           <Link href="/devices">active devices</Link>.
         </p>
         <ChangePasswordForm />
+      </section>
+      <section aria-labelledby="email-heading">
+        <h2 id="email-heading">Change email</h2>
+        <p>We send a link to the new address; your email changes when you use it.</p>
+        <ChangeEmailForm />
       </section>
     </main>
   );

@@ -3,9 +3,10 @@ import type { ReactNode } from "react";
 import { requireSession } from "@/lib/auth/dal";
 import { authRedis } from "@/lib/auth/redis";
 import { notifierChoice } from "@/lib/ops/notifier-choice";
-import { describeNotice, readOutbox } from "@/lib/session/ops";
+import { describeNotice, readAccountOutbox, readOutbox } from "@/lib/session/ops";
 import { getSessionKit } from "@/lib/session/next";
 import { ServiceUnavailable } from "../../service-unavailable";
+import { AccountNotices } from "./account-notices";
 
 // Dev outbox: what an email provider would have sent you. Exists only with the outbox notifier (the default
 // outside production; in production only with SESSION_NOTIFIER=outbox): its links sign devices out.
@@ -14,8 +15,11 @@ export default async function OutboxPage(): Promise<ReactNode> {
   const check = await requireSession("/outbox");
   if (!check.ok) return <ServiceUnavailable />;
   let notices;
+  let accountNotices;
   try {
-    notices = await readOutbox(authRedis(), getSessionKit().config.keyPrefix, check.session.userId);
+    const keyPrefix = getSessionKit().config.keyPrefix;
+    notices = await readOutbox(authRedis(), keyPrefix, check.session.userId);
+    accountNotices = await readAccountOutbox(authRedis(), keyPrefix, check.session.userId);
   } catch {
     return <ServiceUnavailable />;
   }
@@ -25,6 +29,7 @@ export default async function OutboxPage(): Promise<ReactNode> {
       <p className="lede">
         Notices that would have been emailed to you. Plug an email provider to send them.
       </p>
+      <AccountNotices notices={accountNotices} />
       {notices.length === 0 ? (
         <p>No notices.</p>
       ) : (
