@@ -17,7 +17,8 @@ import { IDLE, type FormState } from "../form-state";
 import { confirmPasswordAction, type ConfirmPasswordField } from "./step-up-actions";
 import "./step-up-dialog.css";
 
-type StepUp = { confirm: () => Promise<boolean> };
+/** Opens the dialog; resolves true once the password is confirmed. Focus goes back to `returnTo` on close. */
+type StepUp = { confirm: (returnTo: HTMLElement | null) => Promise<boolean> };
 
 const StepUpContext = createContext<StepUp>({ confirm: async () => false });
 
@@ -32,6 +33,7 @@ export function useStepUpActionState<Field extends string = string>(
   const [state, dispatch, pending] = useActionState<FormState<Field>, FormData>(action, initial);
   const { confirm } = useContext(StepUpContext);
   const lastForm = useRef<FormData | null>(null);
+  const lastFocus = useRef<HTMLElement | null>(null);
   const asked = useRef<number | null>(null);
 
   useEffect(() => {
@@ -39,7 +41,7 @@ export function useStepUpActionState<Field extends string = string>(
     asked.current = state.at;
     const formData = lastForm.current;
     if (formData === null) return;
-    void confirm().then((confirmed) => {
+    void confirm(lastFocus.current).then((confirmed) => {
       if (confirmed) startTransition(() => dispatch(formData));
     });
   }, [state, confirm, dispatch]);
@@ -47,6 +49,8 @@ export function useStepUpActionState<Field extends string = string>(
   const run = useCallback(
     (formData: FormData) => {
       lastForm.current = formData;
+      // The submit button, before pending disables it: where focus returns when the dialog closes.
+      lastFocus.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
       dispatch(formData);
     },
     [dispatch],
@@ -59,9 +63,9 @@ export function StepUpProvider({ children }: { children: ReactNode }): ReactNode
   const resolver = useRef<((confirmed: boolean) => void) | null>(null);
   const returnFocus = useRef<HTMLElement | null>(null);
 
-  const confirm = useCallback((): Promise<boolean> => {
+  const confirm = useCallback((returnTo: HTMLElement | null): Promise<boolean> => {
     resolver.current?.(false);
-    returnFocus.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    returnFocus.current = returnTo;
     return new Promise<boolean>((resolve) => {
       resolver.current = resolve;
       setRequest((count) => count + 1);
