@@ -6,12 +6,16 @@
  *     npx playwright test --config tests/playwright.config.ts tests/e2e/step-up.spec.ts
  *
  * (Runtime setting: the last e2e build is reused.) The server-side refusal itself is proved for every action by
- * tests/integration/step-up-actions.test.ts.
+ * tests/integration/auth-step-up-actions.test.ts.
  */
 import type { Page } from "@playwright/test";
 import { expect, expectSignedOut, test, USER_AGENTS } from "./fixtures";
 
 const WINDOW_SECONDS = Number(process.env.SESSION_REAUTH_WINDOW_SECONDS ?? 600);
+
+if (process.env.E2E_REQUIRE_SHORT_REAUTH === "1" && WINDOW_SECONDS > 30) {
+  throw new Error("step-up.spec: npm test's step for it must start the server with a short reauth window");
+}
 
 function otherDevices(page: Page): ReturnType<Page["getByRole"]> {
   return page
