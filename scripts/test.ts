@@ -2,8 +2,9 @@
  * `npm test`: every check, in order, stopping at the first failure:
  * prerequisites (redis-server, Chromium: see prerequisites.ts) → typecheck → lint → format check →
  * vitest (unit + integration) → vitest-cluster (the session and auth integration suites again, against a
- * local 3-primary Redis Cluster: tests/vitest.cluster.config.ts) → Playwright (e2e) → playwright-idle (the
- * idle-warning story again on the same build, with a 20 s server idle timeout).
+ * local 3-primary Redis Cluster: tests/vitest.cluster.config.ts) → Playwright (e2e) → playwright-stepup (the
+ * sudo-mode story again with an 8 s re-authentication window) → playwright-idle (the idle-warning story again on
+ * the same build, with a 20 s server idle timeout).
  * Ends with a plain summary line, `steps: N passed, N failed[, N skipped]`; exits non-zero on failure.
  * `npm test -- --only vitest,playwright` or `npm test -- --from vitest` runs a subset.
  */
@@ -34,6 +35,16 @@ function idleStepEnv(): Record<string, string> {
   };
 }
 
+/** The sudo-mode expiry story needs a short re-authentication window: same build, its own server. */
+function stepUpStepEnv(): Record<string, string> {
+  const built = existsSync(join(REPO_ROOT, process.env.NEXT_DIST_DIR ?? ".next-e2e", "BUILD_ID"));
+  return {
+    SESSION_REAUTH_WINDOW_SECONDS: "8",
+    E2E_REQUIRE_SHORT_REAUTH: "1",
+    ...(built ? { E2E_SKIP_BUILD: "1" } : {}),
+  };
+}
+
 const STEPS: readonly Step[] = [
   { name: "typecheck", bin: "tsc", args: ["--noEmit"] },
   { name: "lint", bin: "eslint", args: [".", "--max-warnings=0"] },
@@ -41,6 +52,12 @@ const STEPS: readonly Step[] = [
   { name: "vitest", bin: "vitest", args: ["run", "--config", "tests/vitest.config.ts"] },
   { name: "vitest-cluster", bin: "vitest", args: ["run", "--config", "tests/vitest.cluster.config.ts"] },
   { name: "playwright", bin: "playwright", args: ["test", "--config", "tests/playwright.config.ts"] },
+  {
+    name: "playwright-stepup",
+    bin: "playwright",
+    args: ["test", "--config", "tests/playwright.config.ts", "tests/e2e/step-up.spec.ts"],
+    env: stepUpStepEnv,
+  },
   {
     name: "playwright-idle",
     bin: "playwright",
