@@ -10,7 +10,8 @@ type FormAction = (formData: FormData) => void;
 /**
  * Two-step submit. The confirm button never appears where the first press was, so a double-click (perhaps
  * lured by a page that frames this one) cannot confirm: Cancel takes the first button's place, at least its
- * size, and gets the focus (a second Enter cancels too); the confirm button sits below it.
+ * size, and gets the focus (a second Enter cancels too); the confirm button sits below it. Escape cancels;
+ * focus goes back to the first button.
  */
 function ConfirmSubmit({
   label,
@@ -18,7 +19,7 @@ function ConfirmSubmit({
   pending,
   danger = false,
 }: {
-  label: string;
+  label: ReactNode;
   confirmLabel: string;
   pending: boolean;
   danger?: boolean;
@@ -52,7 +53,16 @@ function ConfirmSubmit({
     );
   }
   return (
-    <span className="confirm" role="group" aria-label={confirmLabel}>
+    <span
+      className="confirm"
+      role="group"
+      aria-label={confirmLabel}
+      onKeyDown={(event) => {
+        if (event.key !== "Escape" || pending) return;
+        event.preventDefault();
+        setAskSize(null);
+      }}
+    >
       <button
         ref={cancelRef}
         type="button"
@@ -84,8 +94,15 @@ function DeviceCard({
   return (
     <li className="device" aria-labelledby={headingId}>
       <div className="device-head">
-        <h3 id={headingId}>{device.name}</h3>
-        {device.isCurrent ? <span className="badge">This device</span> : null}
+        <h3 id={headingId}>
+          {device.name}
+          {device.isCurrent ? (
+            <>
+              {" "}
+              <span className="badge">This device</span>
+            </>
+          ) : null}
+        </h3>
       </div>
       <dl className="device-facts">
         <div>
@@ -117,8 +134,9 @@ function DeviceCard({
         <div>
           <dt>Last active</dt>
           <dd>
-            <time dateTime={device.lastActiveAtIso} title={device.lastActiveAtIso}>
+            <time dateTime={device.lastActiveAtIso} title={device.lastActiveAtLabel}>
               {device.lastActiveLabel}
+              <span className="visually-hidden"> ({device.lastActiveAtLabel})</span>
             </time>
           </dd>
         </div>
@@ -127,7 +145,11 @@ function DeviceCard({
         <form action={revokeAction} className="device-actions">
           <input type="hidden" name="sessionId" value={device.id} />
           <ConfirmSubmit
-            label="Sign out"
+            label={
+              <>
+                Sign out<span className="visually-hidden"> {device.name}</span>
+              </>
+            }
             confirmLabel={`Confirm sign out of ${device.name}`}
             pending={pending}
           />
