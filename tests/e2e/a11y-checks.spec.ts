@@ -34,6 +34,9 @@ test.describe("the accessibility checks catch a broken page", () => {
       `<main><button style="width: 40px; overflow: hidden; white-space: nowrap">A long label</button></main>`,
     );
     await expect(expectReflows(page, "clipped")).rejects.toThrow(/text overflows its box/);
+    await page.setContent(`<dialog style="width: 500px; max-width: none"><p>Wide</p></dialog>`);
+    await page.evaluate(() => document.querySelector("dialog")?.showModal());
+    await expect(expectReflows(page, "wide dialog")).rejects.toThrow(/the open dialog fits the viewport/);
   });
 
   test("focus visible: a focused control without an outline fails", async ({ page }) => {

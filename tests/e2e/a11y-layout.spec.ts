@@ -8,12 +8,15 @@ import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Page } from "@playwright/test";
 import { expectReflows } from "./axe";
-import { expect, fillLogin, test, USER_AGENTS } from "./fixtures";
+import { expect, fillLogin, signIn, test, USER_AGENTS } from "./fixtures";
 
 const VIEWPORTS = [
   { name: "320 px wide", size: { width: 320, height: 640 } },
   { name: "200 % zoom", size: { width: 640, height: 400 } },
 ] as const;
+
+const IDLE_SECONDS = 1800; // the e2e server's default idle timeout
+const WARNING_SECONDS = 60; // default SESSION_IDLE_WARNING_SECONDS
 
 const SIGNED_OUT_PAGES = ["/", "/login", "/login?reason=evicted", "/signup", "/not-me"];
 
@@ -57,6 +60,17 @@ test.describe("small screens and zoom: nothing scrolls sideways or overlaps", ()
       await expectReflows(page, `devices, sign out everywhere confirm step, ${viewport.name}`);
     });
   }
+
+  test("the idle warning fits and reflows at 320 px and at 200 % zoom", async ({ page, account }) => {
+    await page.clock.install();
+    await signIn(page, account);
+    await page.clock.fastForward((IDLE_SECONDS - WARNING_SECONDS + 5) * 1000);
+    await expect(page.getByRole("dialog", { name: "Are you still there?" })).toBeVisible();
+    for (const viewport of VIEWPORTS) {
+      await page.setViewportSize(viewport.size);
+      await expectReflows(page, `idle warning, ${viewport.name}`);
+    }
+  });
 
   test("on a phone the activity log stacks each entry, and stays a table for screen readers", async ({
     signedInPage: page,

@@ -57,7 +57,10 @@ export async function expectNoAxeViolations(
   ).toEqual([]);
 }
 
-/** WCAG 1.4.10: no sideways scrolling and no overlapping controls or text at the current viewport. */
+/**
+ * WCAG 1.4.10: no sideways scrolling and no overlapping controls or text at the current viewport; with a modal
+ * dialog open, the dialog must also fit the viewport.
+ */
 export async function expectReflows(page: Page, context: string): Promise<void> {
   const layout = await page.evaluate(() => {
     const scroller = document.scrollingElement ?? document.documentElement;
@@ -78,7 +81,9 @@ export async function expectReflows(page: Page, context: string): Promise<void> 
       return new DOMRect(left, top, Math.max(0, right - left), Math.max(0, bottom - top));
     };
     // Line boxes, not the bounding box: a link wrapping over two lines does not cover the text between.
-    const boxes = [...document.querySelectorAll<HTMLElement>(selector)]
+    // An open modal dialog covers the page by design: then only what is inside it must not overlap.
+    const root = document.querySelector("dialog[open]") ?? document;
+    const boxes = [...root.querySelectorAll<HTMLElement>(selector)]
       .filter((element) => element.checkVisibility() && !element.closest(".visually-hidden, [aria-hidden]"))
       .map((element) => ({
         element,
@@ -111,7 +116,17 @@ export async function expectReflows(page: Page, context: string): Promise<void> 
       .filter(({ element }) => getComputedStyle(element).textOverflow !== "ellipsis")
       .filter(({ element }) => element.scrollWidth > element.clientWidth + 1 && element.clientWidth > 0)
       .map(({ element }) => name(element));
-    return { scrollWidth: scroller.scrollWidth, innerWidth: window.innerWidth, overlaps, clipped };
+    const dialog = root instanceof HTMLDialogElement ? root.getBoundingClientRect() : null;
+    const dialogFits =
+      dialog === null ||
+      (dialog.left >= 0 && dialog.top >= 0 && dialog.right <= innerWidth && dialog.bottom <= innerHeight);
+    return {
+      scrollWidth: scroller.scrollWidth,
+      innerWidth: window.innerWidth,
+      overlaps,
+      clipped,
+      dialogFits,
+    };
   });
   expect(
     layout.scrollWidth,
@@ -119,4 +134,5 @@ export async function expectReflows(page: Page, context: string): Promise<void> 
   ).toBeLessThanOrEqual(layout.innerWidth);
   expect(layout.overlaps, `${context} (${page.url()}): elements overlap`).toEqual([]);
   expect(layout.clipped, `${context} (${page.url()}): text overflows its box`).toEqual([]);
+  expect(layout.dialogFits, `${context} (${page.url()}): the open dialog fits the viewport`).toBe(true);
 }
