@@ -66,6 +66,10 @@ test.describe("with the keyboard alone", () => {
     await page.keyboard.press("Enter");
     await expect(page.getByRole("status")).toHaveText("Signed out of 1 device.");
     await expect(devices).toHaveCount(1);
+    await expect(
+      page.getByRole("list", { name: "Signed-in devices" }),
+      "the focus stays on the list, not lost to the page",
+    ).toBeFocused();
   });
 
   test("sign out everywhere: Escape cancels the first time, Enter confirms the second", async ({

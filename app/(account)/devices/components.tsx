@@ -189,6 +189,14 @@ export function DevicesManager({
   );
   const result = latest(revokeState, othersState, everywhereState);
   const pending = revokePending || othersPending || everywherePending;
+  const listRef = useRef<HTMLUListElement>(null);
+
+  // The pressed button is gone (its card signed out) or was disabled while pending: keep the keyboard user here.
+  useEffect(() => {
+    if (result.status === "idle") return;
+    const active = document.activeElement;
+    if (active === null || active === document.body) listRef.current?.focus();
+  }, [result]);
 
   return (
     <>
@@ -198,7 +206,7 @@ export function DevicesManager({
         )}
       </div>
 
-      <ul className="device-list" aria-label="Signed-in devices">
+      <ul ref={listRef} tabIndex={-1} className="device-list" aria-label="Signed-in devices">
         {devices.map((device) => (
           <DeviceCard key={device.id} device={device} revokeAction={revokeAction} pending={pending} />
         ))}
