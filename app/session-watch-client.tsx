@@ -19,9 +19,10 @@ function format(ms: number): string {
 
 /**
  * Signed in: counts down to the server's idle deadline (server-relative, so a skewed client clock does not
- * matter), opens a warning `warnSeconds` before it with "Stay signed in" (touches the session) and "Sign out", and
- * re-checks the session when the tab regains focus (a revoked device notices at once). Every tab of the browser
- * shares sign-outs and new deadlines over a BroadcastChannel. Signed out after a sign-out: tells the other tabs.
+ * matter), opens a warning `warnSeconds` before it with "Stay signed in" (touches the session; Escape too) and
+ * "Sign out", and re-checks the session when the tab regains focus (a revoked device notices at once). Every tab
+ * of the browser shares sign-outs and new deadlines over a BroadcastChannel. Signed out after a sign-out: tells
+ * the other tabs.
  */
 export function SessionWatchClient({ watch }: { watch: Watch | null }): ReactNode {
   const [deadline, setDeadline] = useState<number | null>(() =>
@@ -32,6 +33,7 @@ export function SessionWatchClient({ watch }: { watch: Watch | null }): ReactNod
   const channel = useRef<BroadcastChannel | null>(null);
   const dialog = useRef<HTMLDialogElement | null>(null);
   const checking = useRef(false);
+  const opener = useRef<Element | null>(null);
 
   const post = useCallback((message: Message): void => {
     channel.current?.postMessage(message);
@@ -118,8 +120,16 @@ export function SessionWatchClient({ watch }: { watch: Watch | null }): ReactNod
   useEffect(() => {
     const element = dialog.current;
     if (element === null) return;
-    if (warning && !element.open) element.showModal();
-    if (!warning && element.open) element.close();
+    if (warning && !element.open) {
+      opener.current = document.activeElement;
+      element.showModal();
+    }
+    if (!warning && element.open) {
+      element.close();
+      // Back where the keyboard user was when the warning interrupted them.
+      if (opener.current instanceof HTMLElement && opener.current.isConnected) opener.current.focus();
+      opener.current = null;
+    }
   }, [warning]);
 
   if (watch === null) return null;
@@ -152,7 +162,11 @@ export function SessionWatchClient({ watch }: { watch: Watch | null }): ReactNod
       className="idle-warning"
       aria-labelledby="idle-warning-title"
       aria-describedby="idle-warning-text"
-      onCancel={(event) => event.preventDefault()}
+      // Escape means "I'm here": it keeps the session, as Stay signed in does (closing alone would not touch it).
+      onCancel={(event) => {
+        event.preventDefault();
+        if (!busy) void stay();
+      }}
     >
       <h2 id="idle-warning-title">Are you still there?</h2>
       <p id="idle-warning-text">

@@ -37,6 +37,8 @@ process.env.E2E_CONTROL_URL = `http://127.0.0.1:${process.env.E2E_CONTROL_PORT}`
 process.env.UPSTASH_REDIS_REST_URL = `http://127.0.0.1:${process.env.E2E_REST_PORT}`;
 process.env.UPSTASH_REDIS_REST_TOKEN = process.env.E2E_REST_TOKEN;
 process.env.SESSION_SECRET ??= E2E_SESSION_SECRET;
+// The admin page is scanned by tests/e2e/a11y.spec.ts, signed in as this address.
+process.env.ADMIN_EMAILS ??= "a11y-admin@example.test";
 // What `next start` logs, for specs that check the server logged no error (see tests/e2e/hostile-requests.spec.ts).
 process.env.E2E_SERVER_LOG ??= join(tmpdir(), `e2e-server-${process.env.E2E_PORT}.log`);
 
@@ -87,6 +89,7 @@ export default defineConfig({
       E2E_REST_TOKEN: process.env.E2E_REST_TOKEN,
       SESSION_SECRET: process.env.SESSION_SECRET,
       E2E_SERVER_LOG: process.env.E2E_SERVER_LOG,
+      ADMIN_EMAILS: process.env.ADMIN_EMAILS,
       NEXT_TELEMETRY_DISABLED: "1",
     },
   },

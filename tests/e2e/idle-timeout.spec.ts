@@ -8,6 +8,7 @@
  * (Runtime settings: the last e2e build is reused.) With the default timeout it is skipped; tests/e2e/operations.spec.ts
  * covers the dialog with a fake browser clock instead.
  */
+import { expectNoAxeViolations } from "./axe";
 import { expect, test } from "./fixtures";
 
 const IDLE_SECONDS = Number(process.env.SESSION_IDLE_TIMEOUT_SECONDS ?? 1800);
@@ -40,13 +41,16 @@ test.describe("idle timeout (short, real)", () => {
     await expect(page, "the session is really gone").toHaveURL(/\/login\?/);
   });
 
-  test("Stay signed in moves the server's deadline, and the session outlives the first one", async ({
+  test("Stay signed in, by keyboard, moves the server's deadline, and the session outlives the first one", async ({
     signedInPage: page,
   }) => {
     const started = Date.now();
     const dialog = page.getByRole("dialog", { name: "Are you still there?" });
     await expect(dialog).toBeVisible({ timeout: (IDLE_SECONDS - WARNING_SECONDS + 5) * 1000 });
-    await dialog.getByRole("button", { name: "Stay signed in" }).click();
+    const stay = dialog.getByRole("button", { name: "Stay signed in" });
+    await expect(stay, "the focus moves into the warning").toBeFocused();
+    await expectNoAxeViolations(page, "idle warning");
+    await page.keyboard.press("Enter");
     await expect(dialog).toBeHidden();
     // Past the first deadline, without any other request from this page.
     await page.waitForTimeout(Math.max(0, started + (IDLE_SECONDS + 2) * 1000 - Date.now()));

@@ -48,6 +48,15 @@ export function toActivityRows(entries: readonly ActivityEntry[]): ActivityRow[]
   }));
 }
 
+/** Shown instead of the column headers on a phone; screen readers already hear the headers. */
+function CellLabel({ children }: { children: string }): ReactNode {
+  return (
+    <span className="cell-label" aria-hidden="true">
+      {children}
+    </span>
+  );
+}
+
 export function SecurityActivity({ entries }: { entries: ActivityRow[] | null }): ReactNode {
   return (
     <section aria-labelledby="activity-heading">
@@ -57,7 +66,7 @@ export function SecurityActivity({ entries }: { entries: ActivityRow[] | null })
       ) : entries.length === 0 ? (
         <p>Nothing yet.</p>
       ) : (
-        <table className="activity">
+        <table className="activity" aria-labelledby="activity-heading">
           <thead>
             <tr>
               <th scope="col">What</th>
@@ -69,12 +78,23 @@ export function SecurityActivity({ entries }: { entries: ActivityRow[] | null })
           <tbody>
             {entries.map((row) => (
               <tr key={row.key}>
-                <td>{row.what}</td>
-                <td>{row.device}</td>
-                <td>{row.ip}</td>
                 <td>
+                  <CellLabel>What</CellLabel>
+                  <span>{row.what}</span>
+                </td>
+                <td>
+                  <CellLabel>Device</CellLabel>
+                  <span>{row.device}</span>
+                </td>
+                <td>
+                  <CellLabel>IP</CellLabel>
+                  <span>{row.ip}</span>
+                </td>
+                <td>
+                  <CellLabel>When</CellLabel>
                   <time dateTime={row.iso} title={row.title}>
                     {row.when}
+                    <span className="visually-hidden"> ({row.title})</span>
                   </time>
                 </td>
               </tr>

@@ -11,7 +11,8 @@ type FormAction = (formData: FormData) => void;
 /**
  * Two-step submit. The confirm button never appears where the first press was, so a double-click (perhaps
  * lured by a page that frames this one) cannot confirm: Cancel takes the first button's place, at least its
- * size, and gets the focus (a second Enter cancels too); the confirm button sits below it.
+ * size, and gets the focus (a second Enter cancels too); the confirm button sits below it. Escape cancels;
+ * focus goes back to the first button.
  */
 function ConfirmSubmit({
   label,
@@ -19,7 +20,7 @@ function ConfirmSubmit({
   pending,
   danger = false,
 }: {
-  label: string;
+  label: ReactNode;
   confirmLabel: string;
   pending: boolean;
   danger?: boolean;
@@ -53,7 +54,16 @@ function ConfirmSubmit({
     );
   }
   return (
-    <span className="confirm" role="group" aria-label={confirmLabel}>
+    <span
+      className="confirm"
+      role="group"
+      aria-label={confirmLabel}
+      onKeyDown={(event) => {
+        if (event.key !== "Escape" || pending) return;
+        event.preventDefault();
+        setAskSize(null);
+      }}
+    >
       <button
         ref={cancelRef}
         type="button"
@@ -85,8 +95,15 @@ function DeviceCard({
   return (
     <li className="device" aria-labelledby={headingId}>
       <div className="device-head">
-        <h3 id={headingId}>{device.name}</h3>
-        {device.isCurrent ? <span className="badge">This device</span> : null}
+        <h3 id={headingId}>
+          {device.name}
+          {device.isCurrent ? (
+            <>
+              {" "}
+              <span className="badge">This device</span>
+            </>
+          ) : null}
+        </h3>
       </div>
       <dl className="device-facts">
         <div>
@@ -118,8 +135,9 @@ function DeviceCard({
         <div>
           <dt>Last active</dt>
           <dd>
-            <time dateTime={device.lastActiveAtIso} title={device.lastActiveAtIso}>
+            <time dateTime={device.lastActiveAtIso} title={device.lastActiveAtLabel}>
               {device.lastActiveLabel}
+              <span className="visually-hidden"> ({device.lastActiveAtLabel})</span>
             </time>
           </dd>
         </div>
@@ -128,7 +146,11 @@ function DeviceCard({
         <form action={revokeAction} className="device-actions">
           <input type="hidden" name="sessionId" value={device.id} />
           <ConfirmSubmit
-            label="Sign out"
+            label={
+              <>
+                Sign out<span className="visually-hidden"> {device.name}</span>
+              </>
+            }
             confirmLabel={`Confirm sign out of ${device.name}`}
             pending={pending}
           />
@@ -162,6 +184,14 @@ export function DevicesManager({
   );
   const result = latest(revokeState, othersState, everywhereState);
   const pending = revokePending || othersPending || everywherePending;
+  const listRef = useRef<HTMLUListElement>(null);
+
+  // The pressed button is gone (its card signed out) or was disabled while pending: keep the keyboard user here.
+  useEffect(() => {
+    if (result.status === "idle") return;
+    const active = document.activeElement;
+    if (active === null || active === document.body) listRef.current?.focus();
+  }, [result]);
 
   return (
     <>
@@ -171,7 +201,7 @@ export function DevicesManager({
         )}
       </div>
 
-      <ul className="device-list" aria-label="Signed-in devices">
+      <ul ref={listRef} tabIndex={-1} className="device-list" aria-label="Signed-in devices">
         {devices.map((device) => (
           <DeviceCard key={device.id} device={device} revokeAction={revokeAction} pending={pending} />
         ))}

@@ -13,6 +13,7 @@ export type DeviceView = {
   createdAtLabel: string;
   lastActiveAtIso: string;
   lastActiveLabel: string;
+  lastActiveAtLabel: string;
 };
 
 const DEVICE_TYPE_LABELS = {
@@ -66,6 +67,7 @@ export function toDeviceView(session: Session, currentId: string, nowMs: number)
     createdAtLabel: `${absoluteFormat.format(session.createdAt)} UTC`,
     lastActiveAtIso: new Date(session.lastActiveAt).toISOString(),
     lastActiveLabel: relativeTime(session.lastActiveAt, nowMs),
+    lastActiveAtLabel: `${absoluteFormat.format(session.lastActiveAt)} UTC`,
   };
 }
 
