@@ -19,7 +19,7 @@ export type { SessionConfig, SessionConfigInput } from "./config";
 export { HANDOFF_HEADER, HANDOFF_MAX_LENGTH } from "./handoff";
 export { parseEndedReason } from "./cookie";
 export { ENDED_REASONS, REVOCATION_REASONS } from "./reasons";
-export type { SessionRevocationReason, UserRevocationReason } from "./reasons";
+export type { OtherSessionsReason, SessionRevocationReason, UserRevocationReason } from "./reasons";
 export { deviceFromParts, normalizeDevice } from "./device";
 export type { TrustedPlatform, TrustedProxy } from "./device";
 export { sameOriginPath } from "./path";
