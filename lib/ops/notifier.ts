@@ -23,6 +23,9 @@ export function appNotifier(): Notifier | null {
     async notifyNewDevice(notice) {
       await Promise.all([outbox.notifyNewDevice(notice), toConsole.notifyNewDevice(notice)]);
     },
+    async sendMail(mail) {
+      await Promise.all([outbox.sendMail(mail), toConsole.sendMail(mail)]);
+    },
   };
 }
 

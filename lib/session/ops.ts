@@ -2,7 +2,8 @@
  * The kit's opt-in operations, one entry point apart from the session verbs (index.ts):
  *   metrics   — `formatPrometheus` for a snapshot from `kit.readMetrics()` (metrics.ts)
  *   activity  — the types of the security activity log entries (activity.ts)
- *   notices   — `Notifier` and the development notifiers: console and the Redis outbox (notify.ts)
+ *   notices   — `Notifier` and the development notifiers: console and the Redis outbox (notify.ts), for
+ *               new-device notices and account mail (verification, reset: mail.ts)
  *   cleanup   — `cleanupSessions`, the SCAN-based keyspace repair, with `createStoreClient` to reach the store
  *               the same way the kit does (cleanup.ts, store.ts)
  *   signing   — `createSigner`, the kit's HMAC token format with a key derived for your own purpose (signed.ts),
@@ -14,6 +15,8 @@ export type { MetricsSnapshot, BucketCounts, EndReason } from "./metrics";
 export type { ActivityEntry, ActivityOptions, ActivityType } from "./activity";
 export { consoleNotifier, describeNotice, outboxNotifier, readOutbox } from "./notify";
 export type { NewDeviceNotice, Notifier } from "./notify";
+export { describeMail, readMailOutbox } from "./mail";
+export type { AccountMail } from "./mail";
 export { cleanupSessions } from "./cleanup";
 export type { CleanupOptions, CleanupReport } from "./cleanup";
 export { createStoreClient } from "./store";
