@@ -11,7 +11,7 @@ export type ForgotField = "email";
 
 const schema = z.object({ email: z.email({ error: "Enter a valid email address" }).max(254) });
 
-export const SENT =
+const SENT =
   "Check your email. If an account uses that address, we sent it a link to choose a new password (it works for 30 minutes).";
 
 export async function requestPasswordResetAction(
