@@ -78,6 +78,7 @@ test.describe("forgot password", () => {
     const page = await context.newPage();
     await page.goto("/login");
     await page.getByRole("link", { name: "Forgot password?" }).click();
+    await expect(page.getByRole("heading", { name: "Forgot your password?" })).toBeVisible();
     await page.getByLabel("Email").fill(account.email);
     await page.getByRole("button", { name: "Send reset link" }).click();
     await expect(page.getByRole("status")).toHaveText(/^Check your email\./);
