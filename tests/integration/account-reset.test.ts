@@ -241,6 +241,29 @@ describe("completing a reset", () => {
   });
 });
 
+describe("changing the password from a session", () => {
+  it("refuses a common new password with the message, before any other work", async () => {
+    const { kit } = testKit();
+    const { userId, email } = await newAccount();
+    const owner = await kit.createSession({ userId, device, label: email });
+    if (!owner.ok) throw new Error("test setup");
+    const changed = await changePassword(kit, {
+      session: owner.session,
+      currentPassword: "not even checked",
+      newPassword: "iloveyou12",
+      device,
+      sessionCookie: owner.cookie.value,
+      deviceCookie: undefined,
+    });
+    expect(changed).toMatchObject({
+      ok: false,
+      reason: "weak_password",
+      message: expect.stringMatching(/too common/),
+    });
+    expect(await kit.readCredentialVersion(userId), "nothing changed").toEqual({ ok: true, version: "0" });
+  });
+});
+
 describe("a sign-in with the old password racing a reset", () => {
   it.each(interleavings(4, 2))("leaves no session from the old password in order %s", async (order) => {
     const { kit } = testKit({}, { activity: true });
