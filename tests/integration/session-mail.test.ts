@@ -25,11 +25,10 @@ describe("account mail through the Notifier", () => {
     expect(read[1]).toEqual(mail);
     for (let i = 0; i < 25; i += 1) await notifier.sendMail({ ...mail, at: i });
     expect(await readMailOutbox(redis, prefix, "owner@example.test")).toHaveLength(20);
-    const [key] = await redis.keys(`${prefix}{mail:*owner*`);
-    expect(key, "the mailbox key names the address behind mail:, URI-encoded").toBe(
-      `${prefix}{mail:owner%40example.test}:outbox`,
-    );
-    expect(await redis.ttl(key ?? "")).toBeGreaterThan(0);
+    // The key names the address behind "mail:", URI-encoded (no KEYS: this suite also runs on a cluster).
+    const key = `${prefix}{mail:owner%40example.test}:outbox`;
+    expect(await redis.llen(key)).toBe(20);
+    expect(await redis.ttl(key)).toBeGreaterThan(0);
   });
 
   it("the console notifier prints the address, the subject and the body", async () => {
