@@ -2,11 +2,13 @@
  * Password change for a signed-in session, framework-free (the server action in app/(account)/account reads the
  * form and sets the cookies it returns). The new hash is stored first; then one kit script signs every other
  * session out and raises the credential version, so a sign-in still checking the old password is refused too.
- * Throttled by the session's own window, never by the account's anonymous sign-in window.
+ * Throttled by the session's own window, never by the account's anonymous sign-in window. A common or weak new
+ * password is refused before anything else (password-policy.ts).
  */
 import type { DeviceInfo, Session, SessionCookie, SessionKit } from "@/lib/session";
 import { deviceCookie, readDeviceCookie } from "./device-cookie";
 import { hashPassword, verifyPassword } from "./password";
+import { checkNewPassword } from "./password-policy";
 import { checkSessionThrottle } from "./rate-limit";
 import { getUserById, updatePasswordHash } from "./users";
 
@@ -26,13 +28,16 @@ export type ChangePasswordResult =
   | { ok: false; reason: "incorrect" | "no_account" | "unavailable" }
   /** The password changed, but the other sessions could not be signed out yet. */
   | { ok: false; reason: "not_rotated" }
-  | { ok: false; reason: "throttled"; retryAfterSeconds: number };
+  | { ok: false; reason: "throttled"; retryAfterSeconds: number }
+  | { ok: false; reason: "weak_password"; message: string };
 
 export async function changePassword(
   kit: SessionKit,
   input: ChangePasswordInput,
   pause: (step: ChangePasswordStep) => Promise<void> = async () => {},
 ): Promise<ChangePasswordResult> {
+  const strong = await checkNewPassword(input.newPassword, input.session.label);
+  if (!strong.ok) return strong;
   const throttle = await checkSessionThrottle(input.session.id, "password");
   if (!throttle.ok) return throttle;
   const found = await getUserById(input.session.userId);

@@ -11,7 +11,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { SessionKit } from "@/lib/session";
-import type { AccountNotice } from "@/lib/session/ops";
+import type { AccountMail } from "@/lib/session/ops";
 import { claimEmail, settleEmail, stepUserRecord, undoClaim, type RecordStep } from "./email-index";
 import { authEnv } from "./env";
 import { emailChangeLockKey, emailChangeTokenKey } from "./keys";
@@ -22,7 +22,7 @@ export const CONFIRM_TTL_SECONDS = 3600;
 export const REVERT_TTL_SECONDS = 7 * 86_400;
 
 type Unavailable = { ok: false; reason: "unavailable" };
-type Send = (notice: AccountNotice) => Promise<void>;
+type Send = (mail: AccountMail) => Promise<void>;
 
 const linkSchema = z.object({
   kind: z.enum(["confirm", "revert"]),
@@ -134,22 +134,22 @@ export async function requestEmailChange(input: {
     const confirm = await storeLink({ ...link, kind: "confirm" }, CONFIRM_TTL_SECONDS);
     const revert = await storeLink({ ...link, kind: "revert" }, REVERT_TTL_SECONDS);
     const at = input.now ?? Date.now();
+    const confirmUrl = `${input.origin}/email-change/confirm?token=${confirm}`;
     await input.send({
-      userId: input.userId,
       kind: "email_change_confirm",
       to,
       subject: "Confirm your new email address",
-      text: `Use this link within an hour to make ${to} the email of your account. It works once.`,
-      link: { label: "Confirm new email", url: `${input.origin}/email-change/confirm?token=${confirm}` },
+      text: `Use this link within an hour to make ${to} the email of your account. It works once.\n\nConfirm new email: ${confirmUrl}`,
+      link: confirmUrl,
       at,
     });
+    const notMeUrl = `${input.origin}/email-change/not-me?token=${revert}`;
     await input.send({
-      userId: input.userId,
       kind: "email_change_notice",
       to: from,
       subject: "Your email address is being changed",
-      text: `Someone asked to change the email of your account from ${from} to ${to}. If it wasn't you, keep ${from} and sign every device out.`,
-      link: { label: "This wasn't me", url: `${input.origin}/email-change/not-me?token=${revert}` },
+      text: `Someone asked to change the email of your account from ${from} to ${to}. If it wasn't you, keep ${from} and sign every device out.\n\nThis wasn't me: ${notMeUrl}`,
+      link: notMeUrl,
       at,
     });
     return { ok: true };

@@ -19,6 +19,18 @@ const authEnvSchema = z.object({
   AUTH_SESSION_ACTIONS_PER_MINUTE: positiveInt.default(30),
   /** Sign-ups allowed per client IP per hour (needs a trusted proxy: SESSION_TRUSTED_PLATFORM or SESSION_TRUSTED_IP_HEADER). @default 20 */
   AUTH_SIGNUP_LIMIT_PER_IP_PER_HOUR: positiveInt.default(20),
+  /** An account signs in only once its email is verified (the link sent at sign-up). @default true */
+  AUTH_REQUIRE_EMAIL_VERIFICATION: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .transform((value) => value === "true" || value === "1"),
+  /**
+   * Account mails (sign-up, verification, password reset) sent to one address per 15 minutes, per kind. A stranger
+   * who uses it up has sent those mails to the owner: each still holds a link that works (ADR 010). @default 3
+   */
+  AUTH_MAIL_LIMIT_PER_ADDRESS: positiveInt.default(3),
+  /** Password-reset requests allowed per client IP per hour (needs a trusted proxy, like sign-ups). @default 20 */
+  AUTH_RESET_LIMIT_PER_IP_PER_HOUR: positiveInt.default(20),
   /** Milliseconds a Redis call may take before it counts as unavailable. @default 2000 */
   AUTH_REDIS_TIMEOUT_MS: positiveInt.default(2000),
 });

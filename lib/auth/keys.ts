@@ -53,3 +53,23 @@ export function signUpRateLimitPrefix(prefix: string): string {
 export function sessionRateLimitPrefix(prefix: string, scope: "password" | "action"): string {
   return `${prefix}ratelimit:session:${scope}`;
 }
+
+/**
+ * `{prefix}ratelimit:mail:{kind}`: @upstash/ratelimit key prefixes of the per-address mail windows (sign-up mails,
+ * verification resends, reset links), and `{prefix}ratelimit:reset:ip` for reset requests per client IP.
+ */
+export function mailRateLimitPrefix(prefix: string, kind: "signup" | "verify" | "reset"): string {
+  return `${prefix}ratelimit:mail:${kind}`;
+}
+
+export function resetRateLimitPrefix(prefix: string): string {
+  return `${prefix}ratelimit:reset:ip`;
+}
+
+/**
+ * `{prefix}token:{purpose}:{sha256 hex of the token}`: string, JSON `{u: userId, e: expiry ms, c?: credential
+ * version}` of a single-use link (account-tokens.ts); only the hash of the token is ever stored.
+ */
+export function accountTokenKey(prefix: string, purpose: "verify" | "reset", tokenHash: string): string {
+  return `${prefix}token:${purpose}:${tokenHash}`;
+}

@@ -16,7 +16,13 @@ import { Ratelimit } from "@upstash/ratelimit";
 import { accountDigest } from "./device-cookie";
 import { authEnv } from "./env";
 import { ipWindowKey } from "./ip-window";
-import { loginRateLimitPrefix, sessionRateLimitPrefix, signUpRateLimitPrefix } from "./keys";
+import {
+  loginRateLimitPrefix,
+  mailRateLimitPrefix,
+  resetRateLimitPrefix,
+  sessionRateLimitPrefix,
+  signUpRateLimitPrefix,
+} from "./keys";
 import { authRedis } from "./redis";
 
 export type LoginThrottle =
@@ -31,7 +37,12 @@ type Limiters = {
   signUp: Ratelimit;
   sessionPassword: Ratelimit;
   sessionAction: Ratelimit;
+  resetIp: Ratelimit;
+  mail: Record<MailWindow, Ratelimit>;
 };
+
+/** The per-address mail windows: sign-up mails, verification resends, reset links. */
+export type MailWindow = "signup" | "verify" | "reset";
 
 let limiters: Limiters | undefined;
 
@@ -51,6 +62,11 @@ function authLimiters(): Limiters {
       analytics: false,
       ephemeralCache: false,
     });
+  const mailWindow = (kind: MailWindow): Ratelimit =>
+    window(
+      Ratelimit.slidingWindow(env.AUTH_MAIL_LIMIT_PER_ADDRESS, "15 m"),
+      mailRateLimitPrefix(env.AUTH_KEY_PREFIX, kind),
+    );
   const login = (scope: "ip" | "account" | "device"): string =>
     loginRateLimitPrefix(env.AUTH_KEY_PREFIX, scope);
   limiters = {
@@ -71,6 +87,17 @@ function authLimiters(): Limiters {
       Ratelimit.slidingWindow(env.AUTH_SESSION_ACTIONS_PER_MINUTE, "1 m"),
       sessionRateLimitPrefix(env.AUTH_KEY_PREFIX, "action"),
     ),
+    resetIp: window(
+      Ratelimit.slidingWindow(env.AUTH_RESET_LIMIT_PER_IP_PER_HOUR, "1 h"),
+      resetRateLimitPrefix(env.AUTH_KEY_PREFIX),
+    ),
+    // 15 minutes, shorter than the 30-minute reset link: whenever the window is closed, the mails that closed it
+    // were sent within it, so the owner's mailbox holds a link that still works.
+    mail: {
+      signup: mailWindow("signup"),
+      verify: mailWindow("verify"),
+      reset: mailWindow("reset"),
+    },
   };
   return limiters;
 }
@@ -148,6 +175,28 @@ export async function checkSessionThrottle(
   try {
     const limiter = scope === "password" ? sessionPassword : sessionAction;
     return verdict([await limiter.limit(slotTag(sessionId))]);
+  } catch {
+    return { ok: false, reason: "unavailable" };
+  }
+}
+
+/** Consumes one reset request from the client's IP window; no IP known means no IP window (as for sign-ups). */
+export async function checkResetThrottle(ip: string | undefined): Promise<LoginThrottle> {
+  if (ip === undefined || ip === "") return { ok: true };
+  try {
+    return verdict([await authLimiters().resetIp.limit(slotTag(ip))]);
+  } catch {
+    return { ok: false, reason: "unavailable" };
+  }
+}
+
+/**
+ * Consumes one mail of `kind` from the address's window (the digest of the normalized email is the key). Callers
+ * answer the same whatever it says, so the window never tells whether the address is registered.
+ */
+export async function checkMailThrottle(normalizedEmail: string, kind: MailWindow): Promise<LoginThrottle> {
+  try {
+    return verdict([await authLimiters().mail[kind].limit(accountIdentifier(normalizedEmail))]);
   } catch {
     return { ok: false, reason: "unavailable" };
   }

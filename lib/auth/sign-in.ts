@@ -6,6 +6,7 @@
  */
 import type { DeviceInfo, Session, SessionCookie, SessionKit } from "@/lib/session";
 import { deviceCookie, readDeviceCookie } from "./device-cookie";
+import { authEnv } from "./env";
 import { verifyAgainstDummyHash, verifyPassword } from "./password";
 import { checkLoginThrottle } from "./rate-limit";
 import { findUserIdByEmail, getUserById, normalizeEmail } from "./users";
@@ -30,7 +31,9 @@ export type SignInInput = {
 export type SignInResult =
   | { ok: true; session: Session; cookies: SessionCookie[]; newDevice: boolean }
   | { ok: false; reason: "incorrect" | "limit_reached" | "stale_credentials" | "unavailable" }
-  | { ok: false; reason: "throttled"; retryAfterSeconds: number };
+  | { ok: false; reason: "throttled"; retryAfterSeconds: number }
+  /** The password was right, but the email is not verified yet (AUTH_REQUIRE_EMAIL_VERIFICATION). */
+  | { ok: false; reason: "unverified"; userId: string; email: string };
 
 export async function signInWithPassword(
   kit: SessionKit,
@@ -67,6 +70,10 @@ export async function signInWithPassword(
       found.user === null ? undefined : { userId: found.user.id, device: input.device },
     );
     return { ok: false, reason: "incorrect" };
+  }
+  // Only after the password check: before it, "unverified" would tell a stranger the address is registered.
+  if (!found.user.verified && authEnv().AUTH_REQUIRE_EMAIL_VERIFICATION) {
+    return { ok: false, reason: "unverified", userId: found.user.id, email: found.user.email };
   }
 
   // A brand-new session every time; whatever session this browser had before is revoked.

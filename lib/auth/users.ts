@@ -1,6 +1,6 @@
 /**
  * Users of the starter app, stored in Redis:
- *   {prefix}user:{id}      hash  id, email, passwordHash, createdAt
+ *   {prefix}user:{id}      hash  id, email, passwordHash, createdAt, and unverified = "1" until the email is verified
  *   {prefix}email:{email}  string → id (unique email, claimed with SET NX after the user hash is written)
  * Redis failures come back as `{ ok: false, reason: "unavailable" }`, never as exceptions.
  */
@@ -10,7 +10,14 @@ import { authEnv } from "./env";
 import { emailKey, userKey } from "./keys";
 import { authRedis } from "./redis";
 
-export type User = { id: string; email: string; passwordHash: string; createdAt: number };
+export type User = {
+  id: string;
+  email: string;
+  passwordHash: string;
+  createdAt: number;
+  /** The owner opened a verification or reset link (accounts from before verification count as verified). */
+  verified: boolean;
+};
 export type Unavailable = { ok: false; reason: "unavailable" };
 
 const userRecordSchema = z.object({
@@ -18,7 +25,22 @@ const userRecordSchema = z.object({
   email: z.string().min(1),
   passwordHash: z.string().min(1),
   createdAt: z.coerce.number().int().nonnegative(),
+  unverified: z.coerce.string().optional(),
 });
+
+function toUser(record: z.infer<typeof userRecordSchema>): User {
+  const { unverified, ...rest } = record;
+  return { ...rest, verified: unverified !== "1" };
+}
+
+// KEYS[1] user key. Only marks an existing user.
+const MARK_VERIFIED_SCRIPT = `
+if redis.call("EXISTS", KEYS[1]) == 0 then
+  return 0
+end
+redis.call("HDEL", KEYS[1], "unverified")
+return 1
+`;
 
 // KEYS[1] user key; ARGV new hash. Only updates an existing user.
 const UPDATE_PASSWORD_SCRIPT = `
@@ -36,6 +58,8 @@ export function normalizeEmail(email: string): string {
 export async function createUser(input: {
   email: string;
   passwordHash: string;
+  /** False for a sign-up that still has to open its verification link. @default true */
+  verified?: boolean;
 }): Promise<{ ok: true; user: User } | { ok: false; reason: "email_taken" } | Unavailable> {
   const { AUTH_KEY_PREFIX: prefix } = authEnv();
   const user: User = {
@@ -43,6 +67,7 @@ export async function createUser(input: {
     email: normalizeEmail(input.email),
     passwordHash: input.passwordHash,
     createdAt: Date.now(),
+    verified: input.verified !== false,
   };
   // Two commands, not one script: the email key and the user key hash to different Redis Cluster slots, and a
   // script may only touch one slot. The hash goes first under a fresh id; losing the email race deletes it, so a
@@ -55,6 +80,7 @@ export async function createUser(input: {
       email: user.email,
       passwordHash: user.passwordHash,
       createdAt: String(user.createdAt),
+      ...(user.verified ? {} : { unverified: "1" }),
     });
     const claimed = await redis.set(emailKey(prefix, user.email), user.id, { nx: true });
     if (claimed === null) {
@@ -73,7 +99,7 @@ export async function getUserById(userId: string): Promise<{ ok: true; user: Use
     const record = await authRedis().hgetall(userKey(prefix, userId));
     if (record === null) return { ok: true, user: null };
     const parsed = userRecordSchema.safeParse(record);
-    return { ok: true, user: parsed.success ? parsed.data : null };
+    return { ok: true, user: parsed.success ? toUser(parsed.data) : null };
   } catch {
     return { ok: false, reason: "unavailable" };
   }
@@ -111,6 +137,19 @@ export async function updatePasswordHash(
   const { AUTH_KEY_PREFIX: prefix } = authEnv();
   try {
     const updated = await authRedis().eval(UPDATE_PASSWORD_SCRIPT, [userKey(prefix, userId)], [passwordHash]);
+    return { ok: true, updated: Number(updated) === 1 };
+  } catch {
+    return { ok: false, reason: "unavailable" };
+  }
+}
+
+/** Marks the user's email verified (a verification or reset link was opened); false when there is no such user. */
+export async function markEmailVerified(
+  userId: string,
+): Promise<{ ok: true; updated: boolean } | Unavailable> {
+  const { AUTH_KEY_PREFIX: prefix } = authEnv();
+  try {
+    const updated = await authRedis().eval(MARK_VERIFIED_SCRIPT, [userKey(prefix, userId)], []);
     return { ok: true, updated: Number(updated) === 1 };
   } catch {
     return { ok: false, reason: "unavailable" };

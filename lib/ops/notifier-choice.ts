@@ -39,7 +39,9 @@ export function notifierWarning(env: Env = process.env): string | undefined {
   if (named === undefined || named === "") {
     return (
       "ops: no new-device notifier in production (SESSION_NOTIFIER is not set): sign-ins from new devices " +
-      `notify nobody, and no "This wasn't me" link is sent, stored or printed. ${PLUG_IN} ` +
+      `notify nobody, and no "This wasn't me" link is sent, stored or printed; no verification or ` +
+      "password-reset mail is sent either (sign-ups cannot verify: plug a sender, or set " +
+      `AUTH_REQUIRE_EMAIL_VERIFICATION=false). ${PLUG_IN} ` +
       "Set SESSION_NOTIFIER=none to keep notices off without this warning."
     );
   }

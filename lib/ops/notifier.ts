@@ -6,13 +6,7 @@
  */
 import { authRedis } from "@/lib/auth/redis";
 import type { Session } from "@/lib/session";
-import {
-  accountOutboxNotifier,
-  consoleAccountNotifier,
-  consoleNotifier,
-  outboxNotifier,
-  type Notifier,
-} from "@/lib/session/ops";
+import { consoleNotifier, outboxNotifier, type Notifier } from "@/lib/session/ops";
 import { getSessionKit } from "@/lib/session/next";
 import { notifierChoice, warnAboutNotifier } from "./notifier-choice";
 
@@ -22,17 +16,15 @@ export function appNotifier(): Notifier | null {
   warnAboutNotifier();
   const choice = notifierChoice();
   if (choice === "none") return null;
-  const toConsole = { ...consoleNotifier(), ...consoleAccountNotifier() };
+  const toConsole = consoleNotifier();
   if (choice === "console") return toConsole;
-  const keyPrefix = getSessionKit().config.keyPrefix;
-  const outbox = outboxNotifier(authRedis(), keyPrefix);
-  const accountOutbox = accountOutboxNotifier(authRedis(), keyPrefix);
+  const outbox = outboxNotifier(authRedis(), getSessionKit().config.keyPrefix);
   return {
     async notifyNewDevice(notice) {
       await Promise.all([outbox.notifyNewDevice(notice), toConsole.notifyNewDevice(notice)]);
     },
-    async notifyAccount(notice) {
-      await Promise.all([accountOutbox.notifyAccount(notice), toConsole.notifyAccount(notice)]);
+    async sendMail(mail) {
+      await Promise.all([outbox.sendMail(mail), toConsole.sendMail(mail)]);
     },
   };
 }

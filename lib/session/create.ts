@@ -18,6 +18,7 @@ import { userKeys } from "./keys";
 import { LOG_ACTIVITY } from "./lua/activity-log";
 import { CREATE } from "./lua/create";
 import { issueCookie, openCookie } from "./open";
+import { OTHER_SESSIONS_REASONS, type OtherSessionsReason } from "./reasons";
 import { encodeSession } from "./record";
 import { revokeCurrentSession } from "./revoke";
 import { attempt, runScript, UNAVAILABLE } from "./store";
@@ -29,6 +30,18 @@ import type {
   DeviceInfo,
   Session,
 } from "./types";
+
+/** The marker the other sessions get, or "" to keep them; `true` is a password change. */
+function othersReason(value: CreateSessionInput["revokeOtherSessions"]): OtherSessionsReason | "" {
+  if (value === undefined || value === false) return "";
+  if (value === true) return "password_changed";
+  if (!(OTHER_SESSIONS_REASONS as readonly string[]).includes(value)) {
+    throw new Error(
+      `session: createSession revokeOtherSessions must be true, false or one of ${OTHER_SESSIONS_REASONS.join(", ")}`,
+    );
+  }
+  return value;
+}
 
 /** A credential version as the kit stores it: the decimal text of a counter. */
 function isCredentialVersion(value: string): boolean {
@@ -90,7 +103,7 @@ export async function createSession(
     now: at,
     cap: config.maxSessionsPerUser,
     policy: config.capPolicy,
-    revokeOthers: input.revokeOtherSessions === true,
+    revokeOthers: othersReason(input.revokeOtherSessions),
     markerMs: ctx.markerMs,
     replaceHash,
     credentialVersion: input.credentialVersion ?? "",

@@ -18,7 +18,7 @@ export type { Signer } from "./signed";
 export { loadSessionConfig } from "./config";
 export type { SessionConfig, SessionConfigInput } from "./config";
 export { ENDED_REASONS, REVOCATION_REASONS } from "./reasons";
-export type { SessionRevocationReason, UserRevocationReason } from "./reasons";
+export type { OtherSessionsReason, SessionRevocationReason, UserRevocationReason } from "./reasons";
 export { deviceFromParts, normalizeDevice } from "./device";
 export type { TrustedPlatform, TrustedProxy } from "./device";
 export { sameOriginPath } from "./path";

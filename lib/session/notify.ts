@@ -4,8 +4,8 @@
  * What: a `Notifier` interface with two implementations — `consoleNotifier` (logs the notice) and
  * `outboxNotifier` (a per-user dev outbox in Redis that a dev page or a test reads) — and the report token the
  * link carries. Both keep the link, a bearer that signs a device out, in plain text (logs, Redis): they are
- * for development and tests, not production. Plug an email provider by implementing `notifyNewDevice`, e.g.
- * with Resend:
+ * for development and tests, not production. Plug an email provider by implementing `notifyNewDevice` and
+ * `sendMail` (account mail, mail.ts; docs/operations.md has the whole example), e.g. with Resend:
  *
  *   const emailNotifier = (lookupEmail: (userId: string) => Promise<string>): Notifier => ({
  *     async notifyNewDevice(notice) {
@@ -27,7 +27,7 @@
  */
 import type { Redis } from "@upstash/redis";
 import { z } from "zod";
-import type { AccountNotice } from "./notify-account";
+import { describeMail, pushMail, type AccountMail } from "./mail";
 import { createSigner } from "./signed";
 import type { DeviceInfo } from "./types";
 
@@ -44,8 +44,8 @@ export type NewDeviceNotice = {
 
 export interface Notifier {
   notifyNewDevice(notice: NewDeviceNotice): Promise<void>;
-  /** Notices about the account itself, e.g. an email change (notify-account.ts). Optional. */
-  notifyAccount?(notice: AccountNotice): Promise<void>;
+  /** Delivers an account mail (mail.ts): a verification or reset link, "your password was changed". */
+  sendMail(mail: AccountMail): Promise<void>;
 }
 
 /** Plain-text body of a notice (for email or logs). */
@@ -64,6 +64,9 @@ export function consoleNotifier(log: (message: string) => void = console.info): 
     async notifyNewDevice(notice) {
       log(`session: new-device notice for user ${notice.userId}\n${describeNotice(notice)}`);
     },
+    async sendMail(mail) {
+      log(`session: ${mail.kind} mail\n${describeMail(mail)}`);
+    },
   };
 }
 
@@ -74,7 +77,10 @@ function outboxKey(keyPrefix: string, userId: string): string {
   return `${keyPrefix}{${encodeURIComponent(userId)}}:outbox`;
 }
 
-/** Dev outbox: notices land in Redis (`P{U}:outbox`) for a dev page or a test to read. Not for production mail. */
+/**
+ * Dev outbox: notices land in Redis (`P{U}:outbox`), account mail in its address's mailbox (mail.ts), for a dev
+ * page or a test to read. Not for production mail.
+ */
 export function outboxNotifier(redis: Redis, keyPrefix: string): Notifier {
   return {
     async notifyNewDevice(notice) {
@@ -85,6 +91,9 @@ export function outboxNotifier(redis: Redis, keyPrefix: string): Notifier {
         .ltrim(key, 0, OUTBOX_MAX - 1)
         .expire(key, OUTBOX_TTL_SECONDS)
         .exec();
+    },
+    async sendMail(mail) {
+      await pushMail(redis, keyPrefix, mail);
     },
   };
 }

@@ -38,6 +38,16 @@ export const CREDENTIAL_REASONS = [
   "signed_out_everyone",
 ] as const satisfies readonly RevocationReason[];
 
+/**
+ * Reasons `createSession({ revokeOtherSessions })` marks the user's other sessions with: the credential changes that
+ * leave the browser making them signed in (a password change from a session, or a reset link).
+ */
+export const OTHER_SESSIONS_REASONS = [
+  "password_changed",
+  "password_reset",
+] as const satisfies readonly (typeof CREDENTIAL_REASONS)[number][];
+export type OtherSessionsReason = (typeof OTHER_SESSIONS_REASONS)[number];
+
 /** A reason the user should be told: the session timed out, or was revoked for one of the reasons above. */
 export const ENDED_REASONS = ["expired", ...REVOCATION_REASONS] as const;
 export type EndedReason = (typeof ENDED_REASONS)[number];

@@ -7,7 +7,7 @@
  * Seam: none; these types are the contract between `lib/session` and your app.
  */
 import type { ActivityEntry } from "./activity";
-import type { SignedOutReason } from "./reasons";
+import type { OtherSessionsReason, SignedOutReason } from "./reasons";
 
 /** Where a session was signed in from. Shown on a "devices" page; never used for security decisions. */
 export type DeviceInfo = {
@@ -84,8 +84,10 @@ export type CreateSessionInput = {
   /**
    * Revoke every other session of this user in the same atomic step (use on password change). It also raises the
    * user's credential version, so a sign-in still checking the old password is refused (`stale_credentials`).
+   * `true` marks them `password_changed`; name the reason to tell the devices otherwise (`"password_reset"` for a
+   * reset link, which ends every session the user had: the new one is this browser's only).
    */
-  revokeOtherSessions?: boolean;
+  revokeOtherSessions?: boolean | OtherSessionsReason;
   /**
    * The credential version `readCredentialVersion` returned BEFORE you read the password hash you verified. The
    * create script refuses with `stale_credentials` when it is no longer current: a password change landed while

@@ -49,7 +49,7 @@ export async function signUp(page: Page, account: Account): Promise<void> {
   await page.getByLabel("Password", { exact: true }).fill(account.password);
   await page.getByLabel("Confirm password").fill(account.password);
   await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(/\/login\?registered=1$/);
+  await page.waitForURL(/\/check-email$/);
 }
 
 /** Fills the sign-in form on an already loaded /login; resolves once /devices has rendered. */

@@ -14,6 +14,7 @@ import { connectCounter } from "./command-counter";
 import { connectCpuMeter, type CpuMeter } from "./cpu";
 import { measureCommandsPerOp, type OpRow } from "./commands-per-op";
 import { measureCryptoCost } from "./crypto-cost";
+import { enumerationSection, measureEnumeration } from "./enumeration";
 import { measureLatency, type LatencyRow } from "./latency";
 import { describeMachine, formatLoad } from "./machine";
 import { appEnv, BENCH_DIST_DIR, buildApp, startApp } from "./next-app";
@@ -162,6 +163,8 @@ async function main(): Promise<void> {
   try {
     process.stderr.write("bench: CPU costs (iron, scrypt)\n");
     const costs = await measureCryptoCost();
+    process.stderr.write("bench: sign-up time, registered vs new address\n");
+    const enumeration = await measureEnumeration(stack);
     process.stderr.write("bench: validateSessionToken vs GET\n");
     const latency = await measureLatency(stack.redisUrl, compare);
     process.stderr.write(`bench: next build into ${BENCH_DIST_DIR}\n`);
@@ -242,7 +245,7 @@ async function main(): Promise<void> {
       costs,
       bundle,
     };
-    const markdown = renderMarkdown({ ...partial, findings: findingsFor(partial) });
+    const markdown = `${renderMarkdown({ ...partial, findings: findingsFor(partial) })}\n${enumerationSection(enumeration)}`;
     process.stdout.write(`\n${markdown}\n`);
     if (!process.argv.includes("--no-write")) {
       writeFileSync(join(REPO_ROOT, "docs", "BENCHMARKS.md"), markdown);

@@ -1,7 +1,8 @@
 /**
- * Playwright fixtures for the user stories: `account` creates a fresh user (unique email) through the sign-up
- * page; `signIn` and `newDevice` give real sessions in real browser contexts, each with its own user agent so
- * the devices page can tell them apart.
+ * Playwright fixtures for the user stories: `account` creates a fresh, verified user (unique email) directly in
+ * the app's user store (the stories that are not about signing up do not pay for it; `signUp` goes through the
+ * sign-up page and the verification link in the dev mailbox); `signIn` and `newDevice` give real sessions in real
+ * browser contexts, each with its own user agent so the devices page can tell them apart.
  */
 import { randomBytes } from "node:crypto";
 import {
@@ -12,6 +13,8 @@ import {
   type Cookie,
   type Page,
 } from "@playwright/test";
+import { hashPassword } from "../../lib/auth/password";
+import { createUser } from "../../lib/auth/users";
 
 export type Account = { email: string; password: string };
 export type Device = { context: BrowserContext; page: Page };
@@ -30,13 +33,40 @@ export function uniqueEmail(label = "user"): string {
   return `${label}-${Date.now().toString(36)}-${randomBytes(4).toString("hex")}@example.test`;
 }
 
-export async function signUp(page: Page, account: Account): Promise<void> {
+/** Fills and sends the sign-up form; it answers "Check your email" for any address. */
+export async function submitSignUp(page: Page, account: Account): Promise<void> {
   await page.goto("/signup");
   await page.getByLabel("Email").fill(account.email);
   await page.getByLabel("Password", { exact: true }).fill(account.password);
   await page.getByLabel("Confirm password").fill(account.password);
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page, "sign-up should land on the sign-in page").toHaveURL(/\/login\?registered=1$/);
+}
+
+/** Opens the link of the newest mail to `email` with this subject, from the dev mailbox (/mail). */
+export async function openMailLink(page: Page, email: string, subject: string): Promise<void> {
+  await page.goto(`/mail?to=${encodeURIComponent(email)}`);
+  const mail = page.getByRole("article", { name: subject }).first();
+  await expect(mail, `a mail "${subject}" to ${email}`).toBeVisible();
+  await mail.getByRole("link", { name: "Open the link" }).click();
+}
+
+/** Signs up through the sign-up page and verifies the email with the link from the dev mailbox. */
+export async function signUp(page: Page, account: Account): Promise<void> {
+  await submitSignUp(page, account);
+  await expect(page, "sign-up should ask to check the email").toHaveURL(/\/check-email$/);
+  await openMailLink(page, account.email, "Verify your email");
+  await page.getByRole("button", { name: "Verify email" }).click();
+  await expect(page, "verifying should land on the sign-in page").toHaveURL(/\/login\?verified=1$/);
+}
+
+/** A verified user written straight into the app's user store, as a sign-up and its verification would. */
+export async function createVerifiedAccount(account: Account): Promise<void> {
+  const created = await createUser({
+    email: account.email,
+    passwordHash: await hashPassword(account.password),
+    verified: true,
+  });
+  if (!created.ok) throw new Error(`fixtures: createUser failed (${created.reason})`);
 }
 
 export async function fillLogin(
@@ -109,11 +139,9 @@ type Fixtures = {
 };
 
 export const test = base.extend<Fixtures>({
-  account: async ({ browser }, provide) => {
+  account: async ({}, provide) => {
     const account: Account = { email: uniqueEmail(), password: `pw-${randomBytes(9).toString("base64url")}` };
-    const context = await browser.newContext();
-    await signUp(await context.newPage(), account);
-    await context.close();
+    await createVerifiedAccount(account);
     await provide(account);
   },
   signedInPage: async ({ page, account }, provide) => {

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SessionKit } from "@/lib/session";
-import type { AccountNotice } from "@/lib/session/ops";
+import type { AccountMail } from "@/lib/session/ops";
 import type * as EmailChange from "@/lib/auth/email-change";
 import type * as Users from "@/lib/auth/users";
 import { randomPrefix, testRedis } from "../support/redis";
@@ -48,8 +48,8 @@ async function account(email = address("owner")): Promise<{ userId: string; emai
 async function request(
   userId: string,
   newEmail: string,
-): Promise<{ confirm: string; revert: string; notices: AccountNotice[] }> {
-  const notices: AccountNotice[] = [];
+): Promise<{ confirm: string; revert: string; notices: AccountMail[] }> {
+  const notices: AccountMail[] = [];
   const result = await flow.requestEmailChange({
     userId,
     newEmail,
@@ -58,9 +58,8 @@ async function request(
   });
   expect(result, "the request is accepted").toEqual({ ok: true });
   const token = (kind: string): string =>
-    new URL(notices.find((n) => n.kind === kind)?.link.url ?? "https://x/?token=").searchParams.get(
-      "token",
-    ) ?? "";
+    new URL(notices.find((n) => n.kind === kind)?.link ?? "https://x/?token=").searchParams.get("token") ??
+    "";
   return { confirm: token("email_change_confirm"), revert: token("email_change_notice"), notices };
 }
 
@@ -179,7 +178,7 @@ describe("change of email", () => {
   it("an address another account holds gets the same answer and no link", async () => {
     const owner = await account();
     const other = await account();
-    const notices: AccountNotice[] = [];
+    const notices: AccountMail[] = [];
     const result = await flow.requestEmailChange({
       userId: owner.userId,
       newEmail: other.email.toUpperCase(),

@@ -51,6 +51,41 @@ describe("credential version", () => {
     );
   });
 
+  it('createSession({ revokeOtherSessions: "password_reset" }) tells every other device "password_reset" and raises the version', async () => {
+    const { kit } = testKit();
+    const user = userId();
+    const phone = await kit.createSession({ userId: user, device });
+    const laptop = await kit.createSession({ userId: user, device });
+    if (!phone.ok || !laptop.ok) throw new Error("sign-in failed");
+    const reset = await kit.createSession({ userId: user, device, revokeOtherSessions: "password_reset" });
+    if (!reset.ok) throw new Error(reset.reason);
+    expect(reset.credentialVersion).toBe("1");
+    for (const other of [phone, laptop]) {
+      expect(await kit.validateSessionToken(other.cookie.value)).toEqual({
+        ok: false,
+        reason: "password_reset",
+      });
+    }
+    expect((await kit.validateSessionToken(reset.cookie.value)).ok, "the new session is live").toBe(true);
+    const listed = await kit.listUserSessions(user);
+    expect(listed.ok && listed.sessions.map((session) => session.id)).toEqual([reset.session.id]);
+    expect(await kit.createSession({ userId: user, device, credentialVersion: "0" })).toEqual({
+      ok: false,
+      reason: "stale_credentials",
+    });
+  });
+
+  it("throws on a revokeOtherSessions reason that is not a credential change (a bug in the caller)", async () => {
+    const { kit } = testKit();
+    await expect(
+      kit.createSession({
+        userId: userId(),
+        device,
+        revokeOtherSessions: "evicted" as unknown as "password_reset",
+      }),
+    ).rejects.toThrow(/^session: createSession revokeOtherSessions/);
+  });
+
   it("keeps each user's version to that user", async () => {
     const { kit } = testKit();
     const alice = userId("alice");

@@ -57,6 +57,8 @@ export async function changePasswordAction(
         return formError("Check the highlighted fields", {
           currentPassword: "Current password is incorrect",
         });
+      case "weak_password":
+        return formError("Check the highlighted fields", { newPassword: changed.message });
       case "throttled":
         return formError(`Too many attempts. Try again in ${changed.retryAfterSeconds} seconds.`);
       case "no_account":

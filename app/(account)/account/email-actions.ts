@@ -5,7 +5,7 @@ import { requireSession } from "@/lib/auth/dal";
 import { requestEmailChange } from "@/lib/auth/email-change";
 import { checkSessionThrottle } from "@/lib/auth/rate-limit";
 import { requireStepUp } from "@/lib/auth/step-up";
-import { sendAccountNotice } from "@/lib/ops/account-notice";
+import { sendAccountMail } from "@/lib/ops/account-mail";
 import { appOrigin } from "@/lib/ops/notifier";
 import { getSessionKit } from "@/lib/session/next";
 import { firstFieldErrors, formError, formFields, formSuccess, type FormState } from "../../form-state";
@@ -42,7 +42,7 @@ export async function requestEmailChangeAction(
     userId: check.session.userId,
     newEmail: parsed.data.newEmail,
     origin: appOrigin(),
-    send: sendAccountNotice,
+    send: sendAccountMail,
   });
   if (!requested.ok) {
     switch (requested.reason) {

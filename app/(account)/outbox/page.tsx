@@ -3,10 +3,9 @@ import type { ReactNode } from "react";
 import { requireSession } from "@/lib/auth/dal";
 import { authRedis } from "@/lib/auth/redis";
 import { notifierChoice } from "@/lib/ops/notifier-choice";
-import { describeNotice, readAccountOutbox, readOutbox } from "@/lib/session/ops";
+import { describeNotice, readOutbox } from "@/lib/session/ops";
 import { getSessionKit } from "@/lib/session/next";
 import { ServiceUnavailable } from "../../service-unavailable";
-import { AccountNotices } from "./account-notices";
 
 // Dev outbox: what an email provider would have sent you. Exists only with the outbox notifier (the default
 // outside production; in production only with SESSION_NOTIFIER=outbox): its links sign devices out.
@@ -15,11 +14,8 @@ export default async function OutboxPage(): Promise<ReactNode> {
   const check = await requireSession("/outbox");
   if (!check.ok) return <ServiceUnavailable />;
   let notices;
-  let accountNotices;
   try {
-    const keyPrefix = getSessionKit().config.keyPrefix;
-    notices = await readOutbox(authRedis(), keyPrefix, check.session.userId);
-    accountNotices = await readAccountOutbox(authRedis(), keyPrefix, check.session.userId);
+    notices = await readOutbox(authRedis(), getSessionKit().config.keyPrefix, check.session.userId);
   } catch {
     return <ServiceUnavailable />;
   }
@@ -29,7 +25,6 @@ export default async function OutboxPage(): Promise<ReactNode> {
       <p className="lede">
         Notices that would have been emailed to you. Plug an email provider to send them.
       </p>
-      <AccountNotices notices={accountNotices} />
       {notices.length === 0 ? (
         <p>No notices.</p>
       ) : (

@@ -4,11 +4,12 @@ import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { after } from "next/server";
 import { z } from "zod";
-import { appOrigin, notifyNewDeviceSignIn } from "@/lib/ops/notifier";
+import { appNotifier, appOrigin, notifyNewDeviceSignIn } from "@/lib/ops/notifier";
 import { deviceCookieName } from "@/lib/auth/device-cookie";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { signInWithPassword, type SignInResult } from "@/lib/auth/sign-in";
 import { normalizeEmail } from "@/lib/auth/users";
+import { resendVerification } from "@/lib/auth/verify-email";
 import { deviceFromHeaders, getSessionKit, readSessionCookie, setSessionCookie } from "@/lib/session/next";
 import { firstFieldErrors, formError, formFields, type FormState } from "../../form-state";
 
@@ -33,6 +34,8 @@ function failureMessage(failure: Exclude<SignInResult, { ok: true }>): string {
       return "You are signed in on too many devices. Sign out of one of them, then try again.";
     case "stale_credentials":
       return "The password of this account was just changed. Sign in with the new password.";
+    case "unverified":
+      return "Verify your email first: open the link we sent you (we are sending a new one).";
     case "unavailable":
       return UNAVAILABLE;
   }
@@ -62,7 +65,14 @@ export async function loginAction(
     sessionCookie: await readSessionCookie(),
     deviceCookie: cookieStore.get(deviceCookieName(kit.config.cookieName))?.value,
   });
-  if (!signedIn.ok) return formError(failureMessage(signedIn), {}, email);
+  if (!signedIn.ok) {
+    if (signedIn.reason === "unverified") {
+      const user = { userId: signedIn.userId, email: signedIn.email };
+      const deps = { notifier: appNotifier(), origin: appOrigin() };
+      after(() => resendVerification(user, deps));
+    }
+    return formError(failureMessage(signedIn), {}, email);
+  }
   const [sessionCookie, known] = signedIn.cookies;
   if (sessionCookie !== undefined) await setSessionCookie(sessionCookie);
   if (known !== undefined) cookieStore.set(known.name, known.value, known.options);

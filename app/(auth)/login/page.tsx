@@ -20,6 +20,7 @@ const searchSchema = z.object({
   reason: z.enum(ENDED_REASONS).optional().catch(undefined),
   next: z.string().optional().catch(undefined),
   registered: z.literal("1").optional().catch(undefined),
+  verified: z.literal("1").optional().catch(undefined),
   signed_out: z.enum(["1", "everywhere"]).optional().catch(undefined),
 });
 
@@ -28,6 +29,7 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 function noticeFor(params: z.infer<typeof searchSchema>): string | undefined {
   if (params.reason !== undefined) return REASON_MESSAGES[params.reason];
   if (params.registered === "1") return "Your account was created. Sign in to continue.";
+  if (params.verified === "1") return "Your email is verified. Sign in to continue.";
   if (params.signed_out === "everywhere") return "You signed out of every device.";
   if (params.signed_out === "1") return "You signed out.";
   return undefined;
@@ -49,6 +51,9 @@ export default async function LoginPage({
         </p>
       ) : null}
       <LoginForm next={safeNextPath(params.next)} />
+      <p>
+        <Link href="/forgot-password">Forgot password?</Link>
+      </p>
       <p>
         No account yet? <Link href="/signup">Create an account</Link>
       </p>

@@ -3,9 +3,9 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { hashPassword } from "@/lib/auth/password";
-import { checkSignUpThrottle } from "@/lib/auth/rate-limit";
-import { createUser } from "@/lib/auth/users";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
+import { signUp } from "@/lib/auth/sign-up";
+import { appNotifier, appOrigin } from "@/lib/ops/notifier";
 import { deviceFromHeaders } from "@/lib/session/next";
 import { firstFieldErrors, formError, formFields, type FormState } from "../../form-state";
 
@@ -16,8 +16,8 @@ const signUpSchema = z
     email: z.email({ error: "Enter a valid email address" }).max(254),
     password: z
       .string()
-      .min(10, { error: "Use at least 10 characters" })
-      .max(200, { error: "Use at most 200 characters" }),
+      .min(MIN_PASSWORD_LENGTH, { error: `Use at least ${MIN_PASSWORD_LENGTH} characters` })
+      .max(MAX_PASSWORD_LENGTH, { error: `Use at most ${MAX_PASSWORD_LENGTH} characters` }),
     confirmPassword: z.string(),
   })
   .refine((value) => value.password === value.confirmPassword, {
@@ -27,6 +27,7 @@ const signUpSchema = z
 
 const UNAVAILABLE = "We can't create your account right now. Try again in a moment.";
 
+// The same answer whether or not the address is registered: the mail tells the owner which case it was.
 export async function signUpAction(
   _previous: FormState<SignUpField>,
   formData: FormData,
@@ -40,27 +41,23 @@ export async function signUpAction(
       fields.email?.slice(0, 254),
     );
   }
-  const throttle = await checkSignUpThrottle(deviceFromHeaders(await headers()).ip);
-  if (!throttle.ok) {
-    const message =
-      throttle.reason === "throttled"
-        ? `Too many sign-ups from your network. Try again in ${throttle.retryAfterSeconds} seconds.`
-        : UNAVAILABLE;
-    return formError(message, {}, parsed.data.email);
-  }
-  const created = await createUser({
-    email: parsed.data.email,
-    passwordHash: await hashPassword(parsed.data.password),
-  });
-  if (!created.ok) {
-    if (created.reason === "email_taken") {
-      return formError(
-        "An account with this email already exists",
-        { email: "Already registered; sign in instead" },
-        parsed.data.email,
-      );
+  const result = await signUp(
+    { email: parsed.data.email, password: parsed.data.password, ip: deviceFromHeaders(await headers()).ip },
+    { notifier: appNotifier(), origin: appOrigin() },
+  );
+  if (!result.ok) {
+    switch (result.reason) {
+      case "weak_password":
+        return formError("Check the highlighted fields", { password: result.message }, parsed.data.email);
+      case "throttled":
+        return formError(
+          `Too many sign-ups from your network. Try again in ${result.retryAfterSeconds} seconds.`,
+          {},
+          parsed.data.email,
+        );
+      case "unavailable":
+        return formError(UNAVAILABLE, {}, parsed.data.email);
     }
-    return formError(UNAVAILABLE, {}, parsed.data.email);
   }
-  redirect("/login?registered=1");
+  redirect("/check-email");
 }

@@ -66,7 +66,7 @@ export function SignUpForm(): ReactNode {
         type="password"
         autoComplete="new-password"
         error={errors.password}
-        hint="At least 10 characters."
+        hint="At least 10 characters, and not a common password."
       />
       <Field
         name="confirmPassword"

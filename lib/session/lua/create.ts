@@ -6,7 +6,7 @@
  * refuses, or {-1, 0, '', 0, 0, currentVersion} when an expected credential version is given and is no longer the
  * user's (a credential change landed while this sign-in was checking the password: nothing is written).
  * `ended` is the space-joined "<hash>:<reason>" of the sessions it ended, `live` the user's live sessions
- * afterwards. revokeOthers (a credential change) raises the credential version in the same step, so every
+ * afterwards. revokeOthers (a credential change, with the reason its sessions are marked with) raises the credential version in the same step, so every
  * sign-in that read the old version is refused from then on. `newDevice` is 1 when the log holds earlier sign-ins
  * and the caller did not vouch for the browser (knownDevice, e.g. from a signed device cookie): a user agent can be
  * copied, so its family is only shown, never trusted.
@@ -14,6 +14,7 @@
  */
 import type { UserKeys } from "../keys";
 import { endedEvents, type MetricEvent } from "../metrics";
+import type { OtherSessionsReason } from "../reasons";
 import type { LuaScript } from "../store";
 import { SESSIONS } from "./prelude";
 
@@ -27,7 +28,8 @@ export type CreateInput = {
   now: number;
   cap: number;
   policy: "evict-oldest" | "reject-new";
-  revokeOthers: boolean;
+  /** The reason every other session is marked with (a credential change), or "" to keep them. */
+  revokeOthers: OtherSessionsReason | "";
   markerMs: number;
   /** Token hash of the browser's previous session of this user, or "". */
   replaceHash: string;
@@ -67,7 +69,8 @@ local at              = ARGV[5]
 local now             = tonumber(ARGV[5])
 local cap             = tonumber(ARGV[6])
 local policy          = ARGV[7]
-local revokeOthers    = ARGV[8] == '1'
+local othersReason    = ARGV[8]
+local revokeOthers    = othersReason ~= ''
 local markerMs        = tonumber(ARGV[9])
 local replaceHash     = ARGV[10]
 local expectedVersion = ARGV[11]
@@ -103,7 +106,7 @@ end
 local kept = {}
 for i, m in ipairs(others) do
   if revokeOthers then
-    mark(idx, sp, m, 'password_changed', now, markerMs)
+    mark(idx, sp, m, othersReason, now, markerMs)
   elseif i <= evict then
     mark(idx, sp, m, 'evicted', now, markerMs)
   else
@@ -153,7 +156,7 @@ return {1, evict, table.concat(ENDED, ' '), #kept, newDevice, version}
     String(input.now),
     String(input.cap),
     input.policy,
-    input.revokeOthers ? "1" : "0",
+    input.revokeOthers,
     String(input.markerMs),
     input.replaceHash,
     input.credentialVersion,
