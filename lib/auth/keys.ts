@@ -33,3 +33,8 @@ export function signUpRateLimitPrefix(prefix: string): string {
 export function sessionRateLimitPrefix(prefix: string, scope: "password" | "action"): string {
   return `${prefix}ratelimit:session:${scope}`;
 }
+
+/** `{prefix}admin:audit`: list of admin actions (lib/ops/audit.ts), newest first, capped. */
+export function adminAuditKey(prefix: string): string {
+  return `${prefix}admin:audit`;
+}

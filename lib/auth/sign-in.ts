@@ -29,7 +29,7 @@ export type SignInInput = {
 
 export type SignInResult =
   | { ok: true; session: Session; cookies: SessionCookie[]; newDevice: boolean }
-  | { ok: false; reason: "incorrect" | "limit_reached" | "stale_credentials" | "unavailable" }
+  | { ok: false; reason: "incorrect" | "locked" | "limit_reached" | "stale_credentials" | "unavailable" }
   | { ok: false; reason: "throttled"; retryAfterSeconds: number };
 
 export async function signInWithPassword(
@@ -68,6 +68,8 @@ export async function signInWithPassword(
     );
     return { ok: false, reason: "incorrect" };
   }
+  // Read after the credential version: a lock landing later raises the version, so the create refuses.
+  if (found.user.locked === true) return { ok: false, reason: "locked" };
 
   // A brand-new session every time; whatever session this browser had before is revoked.
   const created = await kit.createSession({

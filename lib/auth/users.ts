@@ -1,6 +1,6 @@
 /**
  * Users of the starter app, stored in Redis:
- *   {prefix}user:{id}      hash  id, email, passwordHash, createdAt
+ *   {prefix}user:{id}      hash  id, email, passwordHash, createdAt, locked ("1" while an admin disabled it)
  *   {prefix}email:{email}  string → id (unique email, claimed with SET NX after the user hash is written)
  * Redis failures come back as `{ ok: false, reason: "unavailable" }`, never as exceptions.
  */
@@ -10,7 +10,7 @@ import { authEnv } from "./env";
 import { emailKey, userKey } from "./keys";
 import { authRedis } from "./redis";
 
-export type User = { id: string; email: string; passwordHash: string; createdAt: number };
+export type User = { id: string; email: string; passwordHash: string; createdAt: number; locked?: boolean };
 export type Unavailable = { ok: false; reason: "unavailable" };
 
 const userRecordSchema = z.object({
@@ -18,7 +18,24 @@ const userRecordSchema = z.object({
   email: z.string().min(1),
   passwordHash: z.string().min(1),
   createdAt: z.coerce.number().int().nonnegative(),
+  locked: z
+    .unknown()
+    .optional()
+    .transform((value) => String(value) === "1"),
 });
+
+// KEYS[1] user key; ARGV "1" to lock, "0" to unlock. Only updates an existing user.
+const SET_LOCKED_SCRIPT = `
+if redis.call("EXISTS", KEYS[1]) == 0 then
+  return 0
+end
+if ARGV[1] == "1" then
+  redis.call("HSET", KEYS[1], "locked", "1")
+else
+  redis.call("HDEL", KEYS[1], "locked")
+end
+return 1
+`;
 
 // KEYS[1] user key; ARGV new hash. Only updates an existing user.
 const UPDATE_PASSWORD_SCRIPT = `
@@ -111,6 +128,27 @@ export async function updatePasswordHash(
   const { AUTH_KEY_PREFIX: prefix } = authEnv();
   try {
     const updated = await authRedis().eval(UPDATE_PASSWORD_SCRIPT, [userKey(prefix, userId)], [passwordHash]);
+    return { ok: true, updated: Number(updated) === 1 };
+  } catch {
+    return { ok: false, reason: "unavailable" };
+  }
+}
+
+/**
+ * Disables (or enables again) an account. Lock first, then end its sessions with a credential reason: a sign-in
+ * reads the credential version before this flag (sign-in.ts), so one in flight is refused either way.
+ */
+export async function setUserLocked(
+  userId: string,
+  locked: boolean,
+): Promise<{ ok: true; updated: boolean } | Unavailable> {
+  const { AUTH_KEY_PREFIX: prefix } = authEnv();
+  try {
+    const updated = await authRedis().eval(
+      SET_LOCKED_SCRIPT,
+      [userKey(prefix, userId)],
+      [locked ? "1" : "0"],
+    );
     return { ok: true, updated: Number(updated) === 1 };
   } catch {
     return { ok: false, reason: "unavailable" };

@@ -1,0 +1,91 @@
+"use client";
+
+import { startTransition, useActionState, useEffect, useRef, type ReactNode } from "react";
+import { IDLE, type FormState } from "../../form-state";
+import {
+  lockAccountAction,
+  revokeSessionAction,
+  revokeUserSessionsAction,
+  signOutEveryoneAction,
+  unlockAccountAction,
+  type SweepState,
+} from "./actions";
+
+type Action = (previous: FormState, formData: FormData) => Promise<FormState>;
+
+const ACTIONS = {
+  revokeSession: revokeSessionAction,
+  revokeUserSessions: revokeUserSessionsAction,
+  lockAccount: lockAccountAction,
+  unlockAccount: unlockAccountAction,
+} satisfies Record<string, Action>;
+
+function Outcome({ state }: { state: FormState }): ReactNode {
+  if (state.status === "idle") return null;
+  return (
+    <p role={state.status === "error" ? "alert" : "status"} className={state.status}>
+      {state.message}
+    </p>
+  );
+}
+
+/** One admin action as a one-button form; its outcome is announced next to it. */
+export function AdminActionForm({
+  action,
+  fields,
+  label,
+  danger = false,
+}: {
+  action: keyof typeof ACTIONS;
+  fields: Record<string, string>;
+  label: string;
+  danger?: boolean;
+}): ReactNode {
+  const [state, formAction, pending] = useActionState<FormState, FormData>(ACTIONS[action], IDLE);
+  return (
+    <form action={formAction} className="inline-action">
+      {Object.entries(fields).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      <button type="submit" className={danger ? "button danger" : "button secondary"} disabled={pending}>
+        {pending ? "Working…" : label}
+      </button>
+      <Outcome state={state} />
+    </form>
+  );
+}
+
+/** Starts the sign-out of everyone, then keeps asking for the next slice until the walk is complete. */
+export function SignOutEveryone({ resumable }: { resumable: boolean }): ReactNode {
+  const [state, formAction, pending] = useActionState<SweepState, FormData>(signOutEveryoneAction, IDLE);
+  const asked = useRef(0);
+  const progress = state.status === "success" ? state.progress : undefined;
+
+  useEffect(() => {
+    if (pending || progress === undefined || progress.complete || asked.current > 1000) return;
+    asked.current += 1;
+    const next = new FormData();
+    next.set("intent", "resume");
+    startTransition(() => formAction(next));
+  }, [pending, progress, formAction]);
+
+  return (
+    <form action={formAction} className="sweep">
+      <label>
+        <input type="checkbox" name="confirm" /> I understand: every user is signed out, me included
+      </label>
+      <div className="actions">
+        <button type="submit" name="intent" value="start" className="button danger" disabled={pending}>
+          Sign out everyone
+        </button>
+        {resumable ? (
+          <button type="submit" name="intent" value="resume" className="button secondary" disabled={pending}>
+            Continue the last sign-out
+          </button>
+        ) : null}
+      </div>
+      {progress !== undefined && !progress.complete ? <progress aria-label="Sign-out progress" /> : null}
+      <Outcome state={state} />
+    </form>
+  );
+}
