@@ -4,7 +4,8 @@ import type { Redis } from "@upstash/redis";
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { z } from "zod";
-import { getUserById, setUserLocked, type User } from "@/lib/auth/users";
+import { lockAccount, unlockAccount } from "@/lib/auth/lock";
+import { getUserById, type User } from "@/lib/auth/users";
 import { recordAdminAction, type AuditAction } from "@/lib/ops/audit";
 import { createStoreClient, revokeAllUsersSessions, type SweepProgress } from "@/lib/session/ops";
 import { deviceFromHeaders, getSessionKit, readSessionCookie, setSessionCookie } from "@/lib/session/next";
@@ -83,18 +84,18 @@ export async function lockAccountAction(_previous: FormState, formData: FormData
   if (user === null) return formError("That account could not be found.");
   if (!("passwordHash" in user)) return user;
   if (user.id === check.admin.session.userId) return formError("You cannot disable your own account.");
-  // The flag first, then the sessions with a credential reason: a sign-in in flight is refused either way.
-  const locked = await setUserLocked(user.id, true);
-  if (!locked.ok) return formError(UNAVAILABLE);
-  const kit = getSessionKit();
-  const revoked = await kit.revokeUserSessions(user.id, "account_locked");
-  if (!revoked.ok)
-    return formError("The account is disabled, but its sessions could not be ended: try again.");
-  await kit.recordAccountEvent(user.id, "account_disabled");
+  const locked = await lockAccount(getSessionKit(), user.id);
+  if (!locked.ok) {
+    return formError(
+      locked.reason === "unavailable"
+        ? UNAVAILABLE
+        : "The account is disabled, but its sessions could not be ended: try again.",
+    );
+  }
   revalidatePath("/admin");
-  const ended = `disabled, ${plural(revoked.revoked, "session")} ended`;
-  const note = await audit(check.admin, "lock_account", ended, user);
-  return formSuccess(`Disabled ${user.email}: ${plural(revoked.revoked, "session")} ended.${note}`);
+  const ended = `${plural(locked.revoked, "session")} ended`;
+  const note = await audit(check.admin, "lock_account", `disabled, ${ended}`, user);
+  return formSuccess(`Disabled ${user.email}: ${ended}.${note}`);
 }
 
 export async function unlockAccountAction(_previous: FormState, formData: FormData): Promise<FormState> {
@@ -103,9 +104,8 @@ export async function unlockAccountAction(_previous: FormState, formData: FormDa
   const user = await targetUser(formData);
   if (user === null) return formError("That account could not be found.");
   if (!("passwordHash" in user)) return user;
-  const unlocked = await setUserLocked(user.id, false);
+  const unlocked = await unlockAccount(getSessionKit(), user.id);
   if (!unlocked.ok) return formError(UNAVAILABLE);
-  await getSessionKit().recordAccountEvent(user.id, "account_enabled");
   revalidatePath("/admin");
   const note = await audit(check.admin, "unlock_account", "enabled", user);
   return formSuccess(`Enabled ${user.email}: it can sign in again.${note}`);
