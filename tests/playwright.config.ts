@@ -37,6 +37,9 @@ process.env.E2E_CONTROL_URL = `http://127.0.0.1:${process.env.E2E_CONTROL_PORT}`
 process.env.UPSTASH_REDIS_REST_URL = `http://127.0.0.1:${process.env.E2E_REST_PORT}`;
 process.env.UPSTASH_REDIS_REST_TOKEN = process.env.E2E_REST_TOKEN;
 process.env.SESSION_SECRET ??= E2E_SESSION_SECRET;
+// The admin of tests/e2e/admin.spec.ts (ADMIN_EMAILS) and the scrape token its metrics test uses.
+process.env.E2E_ADMIN_EMAIL ??= `admin-${randomBytes(4).toString("hex")}@example.test`;
+process.env.E2E_METRICS_TOKEN ??= randomBytes(24).toString("base64url");
 // What `next start` logs, for specs that check the server logged no error (see tests/e2e/hostile-requests.spec.ts).
 process.env.E2E_SERVER_LOG ??= join(tmpdir(), `e2e-server-${process.env.E2E_PORT}.log`);
 
@@ -88,6 +91,8 @@ export default defineConfig({
       SESSION_SECRET: process.env.SESSION_SECRET,
       E2E_SERVER_LOG: process.env.E2E_SERVER_LOG,
       NEXT_TELEMETRY_DISABLED: "1",
+      ADMIN_EMAILS: process.env.E2E_ADMIN_EMAIL,
+      METRICS_TOKEN: process.env.E2E_METRICS_TOKEN,
     },
   },
 });
