@@ -74,7 +74,7 @@ export async function revokeUserSessionsAction(_previous: FormState, formData: F
   revalidatePath("/admin");
   const ended = `${plural(result.revoked, "session")} ended`;
   const note = await audit(check.admin, "revoke_user_sessions", ended, user);
-  return formSuccess(`Ended ${plural(result.revoked, "session")} of ${user.email}.${note}`);
+  return formSuccess(`Ended all sessions of ${user.email}: ${ended}.${note}`);
 }
 
 export async function lockAccountAction(_previous: FormState, formData: FormData): Promise<FormState> {

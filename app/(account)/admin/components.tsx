@@ -1,6 +1,15 @@
 "use client";
 
-import { startTransition, useActionState, useEffect, useRef, type ReactNode } from "react";
+import {
+  createContext,
+  startTransition,
+  useActionState,
+  useContext,
+  useEffect,
+  useRef,
+  useState,
+  type ReactNode,
+} from "react";
 import { IDLE, type FormState } from "../../form-state";
 import {
   lockAccountAction,
@@ -29,7 +38,23 @@ function Outcome({ state }: { state: FormState }): ReactNode {
   );
 }
 
-/** One admin action as a one-button form; its outcome is announced next to it. */
+const OutcomeContext = createContext<(state: FormState) => void>(() => {});
+
+/**
+ * Where the outcome of the admin actions inside is announced: above them, so it outlives the form that asked
+ * (ending a session removes its row).
+ */
+export function ActionOutcomes({ children }: { children: ReactNode }): ReactNode {
+  const [last, setLast] = useState<FormState>(IDLE);
+  return (
+    <OutcomeContext value={setLast}>
+      <Outcome state={last} />
+      {children}
+    </OutcomeContext>
+  );
+}
+
+/** One admin action as a one-button form; its outcome goes to the enclosing `ActionOutcomes`. */
 export function AdminActionForm({
   action,
   fields,
@@ -41,7 +66,12 @@ export function AdminActionForm({
   label: string;
   danger?: boolean;
 }): ReactNode {
-  const [state, formAction, pending] = useActionState<FormState, FormData>(ACTIONS[action], IDLE);
+  const report = useContext(OutcomeContext);
+  const [, formAction, pending] = useActionState<FormState, FormData>(async (previous, formData) => {
+    const next = await ACTIONS[action](previous, formData);
+    report(next);
+    return next;
+  }, IDLE);
   return (
     <form action={formAction} className="inline-action">
       {Object.entries(fields).map(([name, value]) => (
@@ -50,7 +80,6 @@ export function AdminActionForm({
       <button type="submit" className={danger ? "button danger" : "button secondary"} disabled={pending}>
         {pending ? "Working…" : label}
       </button>
-      <Outcome state={state} />
     </form>
   );
 }
