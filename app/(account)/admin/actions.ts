@@ -27,12 +27,16 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
-async function targetUser(formData: FormData): Promise<User | FormState | null> {
+/** The account an action is about, from its hidden `userId` field. */
+async function targetUser(
+  formData: FormData,
+): Promise<{ ok: true; user: User } | { ok: false; state: FormState }> {
   const parsed = userSchema.safeParse(formFields(formData, ["userId"]));
-  if (!parsed.success) return null;
+  if (!parsed.success) return { ok: false, state: formError("That account could not be found.") };
   const found = await getUserById(parsed.data.userId);
-  if (!found.ok) return formError(UNAVAILABLE);
-  return found.user;
+  if (!found.ok) return { ok: false, state: formError(UNAVAILABLE) };
+  if (found.user === null) return { ok: false, state: formError("That account could not be found.") };
+  return { ok: true, user: found.user };
 }
 
 async function audit(admin: Admin, action: AuditAction, outcome: string, user?: User): Promise<string> {
@@ -66,9 +70,9 @@ export async function revokeSessionAction(_previous: FormState, formData: FormDa
 export async function revokeUserSessionsAction(_previous: FormState, formData: FormData): Promise<FormState> {
   const check = await requireAdmin();
   if (!check.ok) return formError(UNAVAILABLE);
-  const user = await targetUser(formData);
-  if (user === null) return formError("That account could not be found.");
-  if (!("passwordHash" in user)) return user;
+  const target = await targetUser(formData);
+  if (!target.ok) return target.state;
+  const { user } = target;
   const result = await getSessionKit().revokeUserSessions(user.id, "admin_revoked");
   if (!result.ok) return formError(UNAVAILABLE);
   revalidatePath("/admin");
@@ -80,9 +84,9 @@ export async function revokeUserSessionsAction(_previous: FormState, formData: F
 export async function lockAccountAction(_previous: FormState, formData: FormData): Promise<FormState> {
   const check = await requireAdmin();
   if (!check.ok) return formError(UNAVAILABLE);
-  const user = await targetUser(formData);
-  if (user === null) return formError("That account could not be found.");
-  if (!("passwordHash" in user)) return user;
+  const target = await targetUser(formData);
+  if (!target.ok) return target.state;
+  const { user } = target;
   if (user.id === check.admin.session.userId) return formError("You cannot disable your own account.");
   const locked = await lockAccount(getSessionKit(), user.id);
   if (!locked.ok) {
@@ -101,9 +105,9 @@ export async function lockAccountAction(_previous: FormState, formData: FormData
 export async function unlockAccountAction(_previous: FormState, formData: FormData): Promise<FormState> {
   const check = await requireAdmin();
   if (!check.ok) return formError(UNAVAILABLE);
-  const user = await targetUser(formData);
-  if (user === null) return formError("That account could not be found.");
-  if (!("passwordHash" in user)) return user;
+  const target = await targetUser(formData);
+  if (!target.ok) return target.state;
+  const { user } = target;
   const unlocked = await unlockAccount(getSessionKit(), user.id);
   if (!unlocked.ok) return formError(UNAVAILABLE);
   revalidatePath("/admin");
