@@ -21,7 +21,7 @@ const userRecordSchema = z.object({
   locked: z
     .unknown()
     .optional()
-    .transform((value) => String(value) === "1"),
+    .transform((value) => (String(value) === "1" ? true : undefined)),
 });
 
 // KEYS[1] user key; ARGV "1" to lock, "0" to unlock. Only updates an existing user.
