@@ -37,8 +37,11 @@ process.env.E2E_CONTROL_URL = `http://127.0.0.1:${process.env.E2E_CONTROL_PORT}`
 process.env.UPSTASH_REDIS_REST_URL = `http://127.0.0.1:${process.env.E2E_REST_PORT}`;
 process.env.UPSTASH_REDIS_REST_TOKEN = process.env.E2E_REST_TOKEN;
 process.env.SESSION_SECRET ??= E2E_SESSION_SECRET;
-// The admin page is scanned by tests/e2e/a11y.spec.ts, signed in as this address.
-process.env.ADMIN_EMAILS ??= "a11y-admin@example.test";
+// The admin of tests/e2e/admin.spec.ts and the one tests/e2e/a11y.spec.ts scans /admin as (ADMIN_EMAILS), and the
+// scrape token the metrics test uses.
+process.env.E2E_ADMIN_EMAIL ??= `admin-${randomBytes(4).toString("hex")}@example.test`;
+process.env.ADMIN_EMAILS ??= `${process.env.E2E_ADMIN_EMAIL},a11y-admin@example.test`;
+process.env.E2E_METRICS_TOKEN ??= randomBytes(24).toString("base64url");
 // What `next start` logs, for specs that check the server logged no error (see tests/e2e/hostile-requests.spec.ts).
 process.env.E2E_SERVER_LOG ??= join(tmpdir(), `e2e-server-${process.env.E2E_PORT}.log`);
 
@@ -91,6 +94,7 @@ export default defineConfig({
       E2E_SERVER_LOG: process.env.E2E_SERVER_LOG,
       ADMIN_EMAILS: process.env.ADMIN_EMAILS,
       NEXT_TELEMETRY_DISABLED: "1",
+      METRICS_TOKEN: process.env.E2E_METRICS_TOKEN,
     },
   },
 });

@@ -26,11 +26,15 @@ const StepUpContext = createContext<StepUp>({ confirm: async () => false });
  * useActionState for a sensitive action: when the server answers that it needs a recent password confirmation
  * (`stepUp`), the password dialog opens, and once the password is confirmed the same form data runs again.
  */
-export function useStepUpActionState<Field extends string = string>(
-  action: (previous: FormState<Field>, formData: FormData) => Promise<FormState<Field>>,
-  initial: FormState<Field>,
-): [FormState<Field>, (formData: FormData) => void, boolean] {
-  const [state, dispatch, pending] = useActionState<FormState<Field>, FormData>(action, initial);
+export function useStepUpActionState<State extends FormState<string>>(
+  action: (previous: State, formData: FormData) => Promise<State>,
+  initial: State,
+): [State, (formData: FormData) => void, boolean] {
+  // A FormState holds no promise, so Awaited<State> is State (React types the state as awaited).
+  const [state, dispatch, pending] = useActionState<State, FormData>(
+    action as (previous: Awaited<State>, formData: FormData) => Promise<State>,
+    initial as Awaited<State>,
+  );
   const { confirm } = useContext(StepUpContext);
   const lastForm = useRef<FormData | null>(null);
   const lastFocus = useRef<HTMLElement | null>(null);

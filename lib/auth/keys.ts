@@ -73,3 +73,8 @@ export function resetRateLimitPrefix(prefix: string): string {
 export function accountTokenKey(prefix: string, purpose: "verify" | "reset", tokenHash: string): string {
   return `${prefix}token:${purpose}:${tokenHash}`;
 }
+
+/** `{prefix}admin:audit`: list of admin actions (lib/ops/audit.ts), newest first, capped. */
+export function adminAuditKey(prefix: string): string {
+  return `${prefix}admin:audit`;
+}

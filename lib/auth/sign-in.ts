@@ -30,7 +30,7 @@ export type SignInInput = {
 
 export type SignInResult =
   | { ok: true; session: Session; cookies: SessionCookie[]; newDevice: boolean }
-  | { ok: false; reason: "incorrect" | "limit_reached" | "stale_credentials" | "unavailable" }
+  | { ok: false; reason: "incorrect" | "locked" | "limit_reached" | "stale_credentials" | "unavailable" }
   | { ok: false; reason: "throttled"; retryAfterSeconds: number }
   /** The password was right, but the email is not verified yet (AUTH_REQUIRE_EMAIL_VERIFICATION). */
   | { ok: false; reason: "unverified"; userId: string; email: string };
@@ -71,6 +71,8 @@ export async function signInWithPassword(
     );
     return { ok: false, reason: "incorrect" };
   }
+  // Read after the credential version: a lock landing later raises the version, so the create refuses.
+  if (found.user.locked === true) return { ok: false, reason: "locked" };
   // Only after the password check: before it, "unverified" would tell a stranger the address is registered.
   if (!found.user.verified && authEnv().AUTH_REQUIRE_EMAIL_VERIFICATION) {
     return { ok: false, reason: "unverified", userId: found.user.id, email: found.user.email };

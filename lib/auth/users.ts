@@ -1,6 +1,7 @@
 /**
  * Users of the starter app, stored in Redis:
- *   {prefix}user:{id}      hash  id, email, passwordHash, createdAt, and unverified = "1" until the email is verified
+ *   {prefix}user:{id}      hash  id, email, passwordHash, createdAt, unverified = "1" until the email is verified,
+ *                                locked = "1" while an admin disabled it
  *   {prefix}email:{email}  string → id (unique email, claimed with SET NX after the user hash is written)
  * Redis failures come back as `{ ok: false, reason: "unavailable" }`, never as exceptions.
  */
@@ -17,6 +18,8 @@ export type User = {
   createdAt: number;
   /** The owner opened a verification or reset link (accounts from before verification count as verified). */
   verified: boolean;
+  /** An administrator disabled the account (absent otherwise). */
+  locked?: boolean;
 };
 export type Unavailable = { ok: false; reason: "unavailable" };
 
@@ -26,11 +29,15 @@ const userRecordSchema = z.object({
   passwordHash: z.string().min(1),
   createdAt: z.coerce.number().int().nonnegative(),
   unverified: z.coerce.string().optional(),
+  locked: z
+    .unknown()
+    .optional()
+    .transform((value) => (String(value) === "1" ? true : undefined)),
 });
 
 function toUser(record: z.infer<typeof userRecordSchema>): User {
-  const { unverified, ...rest } = record;
-  return { ...rest, verified: unverified !== "1" };
+  const { unverified, locked, ...rest } = record;
+  return { ...rest, verified: unverified !== "1", ...(locked === true ? { locked } : {}) };
 }
 
 // KEYS[1] user key. Only marks an existing user.
@@ -39,6 +46,19 @@ if redis.call("EXISTS", KEYS[1]) == 0 then
   return 0
 end
 redis.call("HDEL", KEYS[1], "unverified")
+return 1
+`;
+
+// KEYS[1] user key; ARGV "1" to lock, "0" to unlock. Only updates an existing user.
+const SET_LOCKED_SCRIPT = `
+if redis.call("EXISTS", KEYS[1]) == 0 then
+  return 0
+end
+if ARGV[1] == "1" then
+  redis.call("HSET", KEYS[1], "locked", "1")
+else
+  redis.call("HDEL", KEYS[1], "locked")
+end
 return 1
 `;
 
@@ -150,6 +170,27 @@ export async function markEmailVerified(
   const { AUTH_KEY_PREFIX: prefix } = authEnv();
   try {
     const updated = await authRedis().eval(MARK_VERIFIED_SCRIPT, [userKey(prefix, userId)], []);
+    return { ok: true, updated: Number(updated) === 1 };
+  } catch {
+    return { ok: false, reason: "unavailable" };
+  }
+}
+
+/**
+ * Disables (or enables again) an account. Lock first, then end its sessions with a credential reason: a sign-in
+ * reads the credential version before this flag (sign-in.ts), so one in flight is refused either way.
+ */
+export async function setUserLocked(
+  userId: string,
+  locked: boolean,
+): Promise<{ ok: true; updated: boolean } | Unavailable> {
+  const { AUTH_KEY_PREFIX: prefix } = authEnv();
+  try {
+    const updated = await authRedis().eval(
+      SET_LOCKED_SCRIPT,
+      [userKey(prefix, userId)],
+      [locked ? "1" : "0"],
+    );
     return { ok: true, updated: Number(updated) === 1 };
   } catch {
     return { ok: false, reason: "unavailable" };

@@ -20,8 +20,16 @@ import { deviceSchema } from "./record";
 import type { DeviceInfo } from "./types";
 
 /**
- * What an activity entry records: a sign-in event, the user's own password change, or a session that ended for
- * one of the revocation reasons (reasons.ts; the revoking scripts log each ended session under its reason).
+ * Account events an operator causes, logged once per account whether or not it had sessions (`recordAccountEvent`):
+ * the account was disabled (its sessions are logged as "account_locked" besides), or enabled again.
+ */
+export const ACCOUNT_EVENTS = ["account_disabled", "account_enabled"] as const;
+export type AccountEvent = (typeof ACCOUNT_EVENTS)[number];
+
+/**
+ * What an activity entry records: a sign-in event, the user's own password change, an operator's account event,
+ * or a session that ended for one of the revocation reasons (reasons.ts; the revoking scripts log each ended
+ * session under its reason).
  */
 export const ACTIVITY_TYPES = [
   "sign_in",
@@ -30,6 +38,7 @@ export const ACTIVITY_TYPES = [
   "sign_in_failed",
   "sign_out",
   "password_change",
+  ...ACCOUNT_EVENTS,
   ...REVOCATION_REASONS,
 ] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];
@@ -97,6 +106,11 @@ export function decodeActivityLines(lines: string[]): ActivityEntry[] {
     if (entry !== null) entries.push(entry);
   }
   return entries;
+}
+
+/** An account event has no device of its own: the entry carries an empty user agent. */
+export function encodeAccountEvent(at: number, type: AccountEvent): string {
+  return `${at}|${type}||${JSON.stringify({ device: { userAgent: "" } })}`;
 }
 
 export function encodeFailedAttempt(at: number, fingerprint: string, device: DeviceInfo): string {

@@ -9,6 +9,7 @@
  *                   the device cap and the devices page see it.
  *   P{U}:log, P{U}:outbox, P{U}:report:<nonce>  without a TTL: 90 days, 1 day, 1 day
  *   P{#metrics}:*   without a TTL: the metrics retention
+ *   P{#sweep}:*     the "sign out everyone" epoch and progress (sweep.ts): left alone, they never expire
  *   anything else   counted as unknown, never deleted
  * Why it is race-free: each per-key fix is one Lua script (lua/cleanup-*.ts) over that session key and its user's
  * index (one hash slot), so it runs between — never inside — a sign-in, touch or revoke script, and judges
@@ -17,7 +18,7 @@
  */
 import type { Redis } from "@upstash/redis";
 import type { SessionConfig } from "./config";
-import { metricsKeys } from "./keys";
+import { metricsKeys, sweepKeys } from "./keys";
 import { FIX_SESSION } from "./lua/cleanup-fix";
 import { PRUNE_INDEX } from "./lua/cleanup-prune";
 import { createStore, execScript } from "./store";
@@ -77,6 +78,7 @@ export async function cleanupSessions(options: CleanupOptions): Promise<CleanupR
   const started = Date.now();
   const prefix = config.keyPrefix;
   const metricsBase = metricsKeys(prefix).live.replace(/live$/, "");
+  const sweepBase = sweepKeys(prefix).epoch.replace(/epoch$/, "");
   const userKey = new RegExp(`^${escapeRegExp(prefix)}\\{([^{}]*)\\}:(idx|s:([0-9a-f]{64}))$`);
   const otherUserKey = new RegExp(`^${escapeRegExp(prefix)}\\{[^{}]*\\}:(log|outbox|report:[A-Za-z0-9_-]+)$`);
   const store = createStore(redis);
@@ -135,6 +137,7 @@ export async function cleanupSessions(options: CleanupOptions): Promise<CleanupR
         }
         continue;
       }
+      if (key.startsWith(sweepBase)) continue;
       if (key.startsWith(metricsBase)) {
         if (ttl === -1) {
           report.metricKeysWithoutTtl++;

@@ -14,7 +14,7 @@ import { activityArgs, type ActivityOptions } from "./activity";
 import { loadSessionConfig, processEnv, type SessionConfig, type SessionConfigInput } from "./config";
 import { buildPasswords, type CookiePayload, type Passwords } from "./cookie";
 import { createHandoffSigner, type HandoffSigner } from "./handoff";
-import { metricsKeys, type MetricsKeys } from "./keys";
+import { metricsKeys, sweepKeys, type MetricsKeys, type SweepKeys } from "./keys";
 import { createReportSigner, type ReportSigner } from "./notify";
 import type { StoredValue } from "./record";
 import { createStore, createStoreClient, type Store } from "./store";
@@ -73,6 +73,12 @@ export type SessionContext = {
   /** TTL of the metrics' long-lived keys: longer than the longest absolute session lifetime. */
   metricsKeepSeconds: number;
   defer: ((task: () => Promise<unknown>) => void) | undefined;
+  sweepKeys: SweepKeys;
+  /**
+   * The "sign out everyone" epoch this kit last saw (create.ts): read once, then refreshed by every sign-in.
+   * Any earlier reading is a safe "before" value: a stale one only refuses one sign-in too many.
+   */
+  sweepEpoch: { value: string | undefined };
 };
 
 export function createContext(options: SessionKitOptions): SessionContext {
@@ -100,6 +106,8 @@ export function createContext(options: SessionKitOptions): SessionContext {
     metricsKeys: metricsKeys(config.keyPrefix),
     metricsKeepSeconds: Math.max(90 * 86400, longestLifetimeSeconds + 86400),
     defer: options.defer,
+    sweepKeys: sweepKeys(config.keyPrefix),
+    sweepEpoch: { value: undefined },
   };
 }
 

@@ -6,10 +6,15 @@
  * checks the credential version and logs the sign-in. `readCredentialVersion` is the GET a sign-in makes BEFORE
  * it reads the password hash, so a password change landing in between makes the create refuse
  * (`stale_credentials`). `recordFailedSignIn` counts a failed attempt and logs it for that user.
- * Cost (Redis commands): create 1 script (+1 when replacing another user's cookie; +1 metrics script, deferred).
+ * "Sign out everyone" (sweep.ts) cannot reach a user who had no session when its SCAN went by, so a sign-in in
+ * flight then could outlive it. The sweep raises an epoch before it scans; a sign-in reads the epoch before its
+ * clock reading and again after its script, and a change in between ends the new session (`stale_credentials`).
+ * Either the sweep's scan saw the index (the script ran before the raise) or this check sees the raise.
+ * Cost (Redis commands): create 1 script + 1 GET (+1 GET in a fresh process; +1 when replacing another user's
+ * cookie; +1 metrics script, deferred).
  * Seam: the token and public id come from token.ts; the cookie from open.ts `issueCookie`.
  */
-import { encodeFailedAttempt, fingerprintDevice } from "./activity";
+import { encodeAccountEvent, encodeFailedAttempt, fingerprintDevice, type AccountEvent } from "./activity";
 import { bookkeep } from "./bookkeep";
 import { profileFor } from "./config";
 import { assertUserId, later, type SessionContext } from "./context";
@@ -17,6 +22,7 @@ import { normalizeDevice } from "./device";
 import { userKeys } from "./keys";
 import { LOG_ACTIVITY } from "./lua/activity-log";
 import { CREATE } from "./lua/create";
+import { REVOKE_ONE } from "./lua/revoke-one";
 import { issueCookie, openCookie } from "./open";
 import { OTHER_SESSIONS_REASONS, type OtherSessionsReason } from "./reasons";
 import { encodeSession } from "./record";
@@ -43,6 +49,15 @@ function othersReason(value: CreateSessionInput["revokeOtherSessions"]): OtherSe
   return value;
 }
 
+/** The sweep epoch (keys.ts `sweepKeys`), as text; null when the store did not answer. */
+async function readSweepEpoch(ctx: SessionContext): Promise<string | null> {
+  const result = await attempt(() => ctx.store.get(ctx.sweepKeys.epoch));
+  if (!result.ok) return null;
+  const epoch = result.value === null || result.value === undefined ? "0" : String(result.value);
+  ctx.sweepEpoch.value = epoch;
+  return epoch;
+}
+
 /** A credential version as the kit stores it: the decimal text of a counter. */
 function isCredentialVersion(value: string): boolean {
   return /^\d{1,20}$/.test(value);
@@ -59,6 +74,9 @@ export async function createSession(
   }
   const remember = input.remember === true;
   const profile = profileFor(config, remember);
+  // Read before the clock: a sweep that started after this reading is seen by the check after the script.
+  const epochBefore = ctx.sweepEpoch.value ?? (await readSweepEpoch(ctx));
+  if (epochBefore === null) return UNAVAILABLE;
   const at = ctx.now();
   const token = generateSessionToken();
   const hash = await hashSessionToken(token);
@@ -116,6 +134,20 @@ export async function createSession(
   if (reply.status === "stale_credentials") return { ok: false, reason: "stale_credentials" };
   if (reply.status === "limit_reached") return { ok: false, reason: "limit_reached" };
   if (reply.status !== "created") return UNAVAILABLE;
+  const epochAfter = await readSweepEpoch(ctx);
+  if (epochAfter !== epochBefore) {
+    // A sweep started while this sign-in ran and may have scanned past this user: end the new session.
+    const ended = await runScript(ctx.store, REVOKE_ONE, {
+      keys: userKeys(config.keyPrefix, input.userId),
+      publicId: session.id,
+      reason: "signed_out_everyone",
+      now: at,
+      markerMs: ctx.markerMs,
+      activity: ctx.activity,
+    });
+    await bookkeep(ctx, reply.ended);
+    return epochAfter === null || !ended.ok ? UNAVAILABLE : { ok: false, reason: "stale_credentials" };
+  }
   await bookkeep(ctx, [
     ...reply.ended,
     {
@@ -160,4 +192,21 @@ export async function recordFailedSignIn(
   const entry = encodeFailedAttempt(ctx.now(), await fingerprintDevice(device), device);
   const log = userKeys(ctx.config.keyPrefix, failed.userId).log;
   await later(ctx, () => runScript(ctx.store, LOG_ACTIVITY, { log, entry, activity: ctx.activity }));
+}
+
+/**
+ * Logs an operator's account event (disabled, enabled) in that user's activity: one script, awaited, so the entry
+ * is there when the caller reports success. A no-op when the log is off.
+ */
+export async function recordAccountEvent(
+  ctx: SessionContext,
+  userId: string,
+  type: AccountEvent,
+): Promise<{ ok: true } | { ok: false; reason: "unavailable" }> {
+  assertUserId(userId, "recordAccountEvent");
+  if (ctx.activity.length === 0) return { ok: true };
+  const log = userKeys(ctx.config.keyPrefix, userId).log;
+  const entry = encodeAccountEvent(ctx.now(), type);
+  const result = await runScript(ctx.store, LOG_ACTIVITY, { log, entry, activity: ctx.activity });
+  return result.ok ? { ok: true } : UNAVAILABLE;
 }

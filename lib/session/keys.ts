@@ -17,6 +17,7 @@
  * encodeURIComponent keeps "{", "}" and ":" out of the tag, so no user id can reach another user's keys.
  * Metrics (see metrics.ts) live under P{#metrics}: "#" is never left unencoded by encodeURIComponent, so no user's
  * tag can equal it. They are in another slot than any user's keys: only separate commands touch them.
+ * The "sign out everyone" sweep (sweep.ts) keeps its epoch and progress under P{#sweep}, for the same reason.
  * Seam: change formats here only; the Lua scripts receive the session-key prefix as an argument.
  */
 
@@ -73,4 +74,16 @@ export function metricsKeys(keyPrefix: string): MetricsKeys {
     minute: (unixMinute) => `${base}:m:${unixMinute}`,
     hour: (unixHour) => `${base}:h:${unixHour}`,
   };
+}
+
+export type SweepKeys = {
+  /** `P{#sweep}:epoch` string: a counter raised when a "sign out everyone" sweep starts (absent = "0"). */
+  epoch: string;
+  /** `P{#sweep}:progress` hash: the latest sweep's epoch, cursor, counts and times (sweep.ts). */
+  progress: string;
+};
+
+export function sweepKeys(keyPrefix: string): SweepKeys {
+  const base = `${keyPrefix}{#sweep}`;
+  return { epoch: `${base}:epoch`, progress: `${base}:progress` };
 }

@@ -11,10 +11,11 @@
  * reauth (the verbs), bookkeep (metrics), store (Redis and `runScript`), lua/ (the scripts).
  * Seam: `now` (an injectable clock, ms) and `redis` (any @upstash/redis client) are the two things to swap.
  */
+import type { AccountEvent } from "./activity";
 import { readMetrics } from "./bookkeep";
 import type { SessionConfig } from "./config";
 import { createContext, type SessionContext, type SessionKitOptions } from "./context";
-import { createSession, readCredentialVersion, recordFailedSignIn } from "./create";
+import { createSession, readCredentialVersion, recordAccountEvent, recordFailedSignIn } from "./create";
 import { listUserSessions } from "./list";
 import type { MetricsSnapshot } from "./metrics";
 import {
@@ -123,6 +124,11 @@ export interface SessionKit {
    * activity (best effort, never throws).
    */
   recordFailedSignIn(attempt?: { userId: string; device: DeviceInfo }): Promise<void>;
+  /** Logs an operator's account event ("account_disabled", "account_enabled") in that user's activity. */
+  recordAccountEvent(
+    userId: string,
+    type: AccountEvent,
+  ): Promise<{ ok: true } | { ok: false; reason: "unavailable" }>;
   /** Signs a "This wasn't me" token for one session of this user (notify.ts). @default ttlSeconds 86400 */
   signReportToken(userId: string, sessionId: string, ttlSeconds?: number): Promise<string>;
   /** Redeems a report token once: revokes that session. "used" the second time, "expired" after its expiry. */
@@ -158,6 +164,7 @@ export function createSessionKit(options: SessionKitOptions = {}): SessionKit {
     relabelUserSessions: (userId, label) => relabelUserSessions(ctx, userId, label),
     checkHealth: () => checkHealth(ctx.store, ctx.now),
     recordFailedSignIn: (failed) => recordFailedSignIn(ctx, failed),
+    recordAccountEvent: (userId, type) => recordAccountEvent(ctx, userId, type),
     signReportToken: (userId, sessionId, ttlSeconds) => signReportToken(ctx, userId, sessionId, ttlSeconds),
     redeemReportToken: (token) => redeemReportToken(ctx, token),
     readMetrics: () => readMetrics(ctx),

@@ -113,7 +113,10 @@ export type CreateSessionResult =
       credentialVersion: string;
     }
   | { ok: false; reason: "limit_reached" }
-  /** The password checked for this sign-in was changed meanwhile: nothing was created; ask to sign in again. */
+  /**
+   * The password checked for this sign-in was changed meanwhile (nothing was created), or a "sign out everyone"
+   * sweep started while it ran (the new session was ended): ask to sign in again.
+   */
   | { ok: false; reason: "stale_credentials" }
   | Unavailable;
 

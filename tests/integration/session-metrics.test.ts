@@ -157,9 +157,9 @@ describe("session metrics against scripted activity", () => {
     expect(seen, "validation: one GET, no metrics").toEqual(["get"]);
     seen.length = 0;
     await signIn(kit, "metrics-cost");
-    expect(seen, "sign-in itself: one script").toEqual(["evalsha"]);
+    expect(seen, "sign-in itself: one script and the sweep epoch (ADR 011)").toEqual(["evalsha", "get"]);
     expect(deferred, "the metrics write waits in defer").toHaveLength(1);
     await Promise.all(deferred.map((task) => task()));
-    expect(seen).toEqual(["evalsha", "evalsha"]);
+    expect(seen).toEqual(["evalsha", "get", "evalsha"]);
   });
 });

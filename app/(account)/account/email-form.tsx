@@ -1,12 +1,15 @@
 "use client";
 
 import type { ReactNode } from "react";
-import { IDLE } from "../../form-state";
+import { IDLE, type FormState } from "../../form-state";
 import { useStepUpActionState } from "../step-up-dialog";
 import { requestEmailChangeAction, type ChangeEmailField } from "./email-actions";
 
 export function ChangeEmailForm(): ReactNode {
-  const [state, formAction, pending] = useStepUpActionState<ChangeEmailField>(requestEmailChangeAction, IDLE);
+  const [state, formAction, pending] = useStepUpActionState<FormState<ChangeEmailField>>(
+    requestEmailChangeAction,
+    IDLE,
+  );
   const error = state.status === "error" ? state.fieldErrors.newEmail : undefined;
   return (
     <form action={formAction} className="stack" noValidate>

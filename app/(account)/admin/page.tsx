@@ -1,121 +1,93 @@
-import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
-import { getCurrentUser, loginUrl } from "@/lib/auth/dal";
-import { isAdminEmail } from "@/lib/ops/admin";
+import { z } from "zod";
+import { findUserByEmail, type User } from "@/lib/auth/users";
+import { listAdminActions } from "@/lib/ops/audit";
+import type { ActivityEntry, Session } from "@/lib/session";
+import { createStoreClient, readSweepProgress, type SweepProgress } from "@/lib/session/ops";
 import { getSessionKit } from "@/lib/session/next";
-import { redirect } from "next/navigation";
 import { ServiceUnavailable } from "../../service-unavailable";
-import { BarChart } from "./charts";
+import { AuditLog } from "./audit-log";
+import { SignOutEveryone } from "./components";
+import { requireAdmin } from "./guard";
+import { Metrics } from "./metrics";
+import { UserPanel } from "./user-panel";
 
-function time(ms: number, withMinutes: boolean): string {
-  const d = new Date(ms);
-  const hh = String(d.getUTCHours()).padStart(2, "0");
-  return withMinutes ? `${hh}:${String(d.getUTCMinutes()).padStart(2, "0")}` : `${hh}:00`;
+const ACTIVITY_LIMIT = 20;
+
+const searchSchema = z.object({ email: z.email().max(254).optional().catch(undefined) });
+
+type Found =
+  | { kind: "none" }
+  | { kind: "not_found"; email: string }
+  | { kind: "found"; user: User; sessions: Session[]; activity: ActivityEntry[] };
+
+async function findUser(email: string | undefined): Promise<Found | null> {
+  if (email === undefined) return { kind: "none" };
+  const found = await findUserByEmail(email);
+  if (!found.ok) return null;
+  if (found.user === null) return { kind: "not_found", email };
+  const listed = await getSessionKit().listUserSessions(found.user.id, { activityLimit: ACTIVITY_LIMIT });
+  if (!listed.ok) return null;
+  return { kind: "found", user: found.user, sessions: listed.sessions, activity: listed.activity ?? [] };
 }
 
-function seconds(value: number): string {
-  if (value < 120) return `${Math.round(value)} s`;
-  if (value < 7200) return `${Math.round(value / 60)} min`;
-  return `${(value / 3600).toFixed(1)} h`;
+function sweepSummary(progress: SweepProgress | null): string {
+  if (progress === null) return "Nobody was signed out this way yet.";
+  const when = new Date(progress.startedAt).toISOString().replace("T", " ").slice(0, 19);
+  const counts = `${progress.revoked} sessions of ${progress.users} users ended`;
+  return progress.complete
+    ? `Last sign-out of everyone: started ${when} UTC, complete, ${counts}.`
+    : `A sign-out of everyone started ${when} UTC is not complete (${counts} so far): continue it.`;
 }
 
-export default async function AdminPage(): Promise<ReactNode> {
-  const current = await getCurrentUser();
-  if (current.status === "unavailable") return <ServiceUnavailable />;
-  if (current.status === "signed_out") redirect(loginUrl("/admin", current.reason));
-  // Not an admin: the page does not exist for you.
-  if (!isAdminEmail(current.email)) notFound();
-
-  const read = await getSessionKit().readMetrics();
-  if (!read.ok) return <ServiceUnavailable />;
-  const m = read.metrics;
-  const endedCount = Object.values(m.endedTotal).reduce((sum, n) => sum + n, 0);
-  const average = endedCount === 0 ? 0 : m.endedDurationMsTotal / 1000 / endedCount;
-  const distribution = Object.entries(m.usersBySessions).sort((a, b) => Number(a[0]) - Number(b[0]));
+export default async function AdminPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}): Promise<ReactNode> {
+  const check = await requireAdmin();
+  if (!check.ok) return <ServiceUnavailable />;
+  const search = searchSchema.parse(await searchParams);
+  const kit = getSessionKit();
+  const [metrics, found, audit, sweep] = await Promise.all([
+    kit.readMetrics(),
+    findUser(search.email),
+    listAdminActions(20),
+    readSweepProgress(createStoreClient(kit.config, process.env), kit.config.keyPrefix),
+  ]);
+  if (!metrics.ok || found === null) return <ServiceUnavailable />;
+  const progress = sweep.ok ? sweep.progress : null;
 
   return (
     <main>
-      <h1>Sessions</h1>
-      <p className="lede">
-        Live figures from Redis (times in UTC). Prometheus scrapes the same at /api/metrics.
-      </p>
-      <dl className="figures">
-        <div>
-          <dt>Active sessions</dt>
-          <dd>{m.activeSessions}</dd>
-        </div>
-        <div>
-          <dt>Sign-ins, last hour</dt>
-          <dd>{m.lastHour.reduce((sum, b) => sum + b.created, 0)}</dd>
-        </div>
-        <div>
-          <dt>Average session duration</dt>
-          <dd>{seconds(average)}</dd>
-        </div>
-        <div>
-          <dt>Failed sign-ins, last 24 h</dt>
-          <dd>{m.lastDay.reduce((sum, b) => sum + b.failedSignIns, 0)}</dd>
-        </div>
-        <div>
-          <dt>Most sessions for one user</dt>
-          <dd>{m.maxSessionsPerUser}</dd>
-        </div>
-      </dl>
-      <BarChart
-        title="Sign-ins per minute, last hour"
-        unit="sign-ins"
-        points={m.lastHour.map((b) => ({ label: time(b.start, true), value: b.created }))}
-      />
-      <BarChart
-        title="Failed sign-ins per minute, last hour"
-        unit="failed attempts"
-        points={m.lastHour.map((b) => ({ label: time(b.start, true), value: b.failedSignIns }))}
-      />
-      <BarChart
-        title="Sign-ins per hour, last 24 hours"
-        unit="sign-ins"
-        points={m.lastDay.map((b) => ({ label: time(b.start, false), value: b.created }))}
-      />
-      <h2>Concurrent sessions per user</h2>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Live sessions</th>
-            <th scope="col">Users</th>
-          </tr>
-        </thead>
-        <tbody>
-          {distribution.length === 0 ? (
-            <tr>
-              <td colSpan={2}>Nobody is signed in.</td>
-            </tr>
-          ) : (
-            distribution.map(([n, users]) => (
-              <tr key={n}>
-                <td>{n}</td>
-                <td>{users}</td>
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
-      <h2>Ended sessions</h2>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Reason</th>
-            <th scope="col">Sessions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {Object.entries(m.endedTotal).map(([reason, n]) => (
-            <tr key={reason}>
-              <td>{reason.replace("_", " ")}</td>
-              <td>{n}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <h1>Admin</h1>
+      <section aria-labelledby="find-heading">
+        <h2 id="find-heading">Find a user</h2>
+        <form method="get" action="/admin" className="search">
+          <label htmlFor="admin-email">Email</label>
+          <input id="admin-email" name="email" type="email" defaultValue={search.email ?? ""} required />
+          <button type="submit" className="button">
+            Find
+          </button>
+        </form>
+        {found.kind === "not_found" ? <p role="status">No account uses {found.email}.</p> : null}
+      </section>
+      {found.kind === "found" ? (
+        <UserPanel user={found.user} sessions={found.sessions} activity={found.activity} />
+      ) : null}
+      <section aria-labelledby="everyone-heading">
+        <h2 id="everyone-heading">Sign out everyone</h2>
+        <p>
+          For an incident: ends every session of every user, and refuses sign-ins that were in flight. Users
+          sign in again with their password.
+        </p>
+        <p>
+          {sweep.ok ? sweepSummary(progress) : "The progress of the last sign-out cannot be read right now."}
+        </p>
+        <SignOutEveryone resumable={progress !== null && !progress.complete} />
+      </section>
+      <AuditLog entries={audit.ok ? audit.entries : null} />
+      <Metrics metrics={metrics.metrics} />
     </main>
   );
 }

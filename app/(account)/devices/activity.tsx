@@ -11,6 +11,8 @@ const LABELS: Record<ActivityType, string> = {
   revoked: "Device signed out",
   evicted: "Signed out by a newer sign-in",
   password_change: "Password changed",
+  account_disabled: "Account disabled by an administrator",
+  account_enabled: "Account enabled again by an administrator",
   password_changed: "Signed out by a password change",
   password_reset: "Signed out by a password reset",
   admin_revoked: "Signed out by an administrator",
@@ -40,7 +42,10 @@ export function toActivityRows(entries: readonly ActivityEntry[]): ActivityRow[]
   return entries.map((entry, i) => ({
     key: `${entry.at}-${i}`,
     what: LABELS[entry.type],
-    device: `${entry.device.browser ?? "Unknown browser"} on ${entry.device.os ?? "unknown OS"}`,
+    device:
+      entry.device.userAgent === ""
+        ? "Administrator"
+        : `${entry.device.browser ?? "Unknown browser"} on ${entry.device.os ?? "unknown OS"}`,
     ip: entry.device.ip ?? "Unknown",
     iso: new Date(entry.at).toISOString(),
     title: `${absoluteFormat.format(entry.at)} UTC`,

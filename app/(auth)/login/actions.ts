@@ -30,10 +30,12 @@ function failureMessage(failure: Exclude<SignInResult, { ok: true }>): string {
       return "Email or password is incorrect";
     case "throttled":
       return `Too many sign-in attempts. Try again in ${failure.retryAfterSeconds} seconds.`;
+    case "locked":
+      return "This account is disabled";
     case "limit_reached":
       return "You are signed in on too many devices. Sign out of one of them, then try again.";
     case "stale_credentials":
-      return "The password of this account was just changed. Sign in with the new password.";
+      return "This account's sign-in was interrupted by a password change or a security sign-out. Sign in again.";
     case "unverified":
       return "Verify your email first: open the link we sent you (we are sending a new one).";
     case "unavailable":

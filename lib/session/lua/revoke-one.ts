@@ -6,14 +6,15 @@
  * Seam: the marker's lifetime is config.ts `markerTtlSeconds`.
  */
 import type { UserKeys } from "../keys";
-import type { SessionRevocationReason } from "../reasons";
+import type { RevocationReason } from "../reasons";
 import type { LuaScript } from "../store";
 import { decodeEndedReply, SESSIONS, type EndedReply } from "./prelude";
 
 export type RevokeOneInput = {
   keys: UserKeys;
   publicId: string;
-  reason: SessionRevocationReason;
+  /** The verb passes a `SessionRevocationReason`; create.ts also "signed_out_everyone" (sweep.ts). */
+  reason: RevocationReason;
   now: number;
   markerMs: number;
   /** `activityArgs`: [max, ttlMs], or [] when the log is off. */
