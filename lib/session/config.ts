@@ -83,10 +83,19 @@ export type SessionConfigInput = {
   keyPrefix?: string;
   /**
    * Redis request budget: a call that exceeds `timeoutMs` (all retries included) fails as "unavailable".
-   * Env: `SESSION_REDIS_TIMEOUT_MS`, `SESSION_REDIS_RETRIES`.
-   * @default { timeoutMs: 1000, retries: 1 }
+   * Concurrent GETs share calls (coalesce.ts): at most `maxBatch` per `/pipeline`, `maxInFlight` such calls at
+   * once, a queued GET waiting at most `maxWaitMs` for a call to return; `maxBatch: 1` turns that off.
+   * Env: `SESSION_REDIS_TIMEOUT_MS`, `SESSION_REDIS_RETRIES`, `SESSION_REDIS_MAX_BATCH`,
+   * `SESSION_REDIS_MAX_IN_FLIGHT`, `SESSION_REDIS_MAX_WAIT_MS`.
+   * @default { timeoutMs: 1000, retries: 1, maxBatch: 32, maxInFlight: 4, maxWaitMs: 10 }
    */
-  redis?: { timeoutMs?: number; retries?: number };
+  redis?: {
+    timeoutMs?: number;
+    retries?: number;
+    maxBatch?: number;
+    maxInFlight?: number;
+    maxWaitMs?: number;
+  };
   /**
    * Cookie base name; in secure mode it gets the `__Host-` prefix. Env: `SESSION_COOKIE_NAME`.
    * @default "session"
@@ -140,7 +149,7 @@ export type SessionConfig = {
   revalidateAfterSeconds: number;
   markerTtlSeconds: number;
   keyPrefix: string;
-  redis: { timeoutMs: number; retries: number };
+  redis: { timeoutMs: number; retries: number; maxBatch: number; maxInFlight: number; maxWaitMs: number };
   cookieName: string;
   secureCookie: boolean;
   handoffTtlSeconds: number;
@@ -181,6 +190,9 @@ const schema = z
     redis: z.object({
       timeoutMs: z.number().int().min(1).max(60_000),
       retries: z.number().int().min(0).max(10),
+      maxBatch: z.number().int().min(1).max(1000),
+      maxInFlight: z.number().int().min(1).max(64),
+      maxWaitMs: z.number().int().min(0).max(1000),
     }),
     cookieName: z
       .string()
@@ -257,6 +269,9 @@ const ENV = {
   SESSION_KEY_PREFIX: "keyPrefix",
   SESSION_REDIS_TIMEOUT_MS: "redis.timeoutMs",
   SESSION_REDIS_RETRIES: "redis.retries",
+  SESSION_REDIS_MAX_BATCH: "redis.maxBatch",
+  SESSION_REDIS_MAX_IN_FLIGHT: "redis.maxInFlight",
+  SESSION_REDIS_MAX_WAIT_MS: "redis.maxWaitMs",
   SESSION_COOKIE_NAME: "cookieName",
   SESSION_SECURE_COOKIE: "secureCookie",
   SESSION_HANDOFF_TTL_SECONDS: "handoffTtlSeconds",
@@ -338,7 +353,7 @@ export function loadSessionConfig(input: SessionConfigInput = {}, env: Env = pro
     handoffTtlSeconds: 30,
     ...input,
     rememberMe: { idleTimeoutSeconds: 7 * 86_400, absoluteLifetimeSeconds: 30 * 86_400, ...input.rememberMe },
-    redis: { timeoutMs: 1000, retries: 1, ...input.redis },
+    redis: { timeoutMs: 1000, retries: 1, maxBatch: 32, maxInFlight: 4, maxWaitMs: 10, ...input.redis },
     trustedProxy: { platform: "none", proxyCount: 1, ...input.trustedProxy },
   };
   for (const name of Object.keys(ENV) as (keyof typeof ENV)[]) {

@@ -86,7 +86,7 @@ export function createContext(options: SessionKitOptions): SessionContext {
   );
   return {
     config,
-    store: createStore(options.redis ?? createStoreClient(config, env)),
+    store: createStore(options.redis ?? createStoreClient(config, env), config.redis),
     now,
     passwords: () => (passwords ??= buildPasswords(config)),
     opened: new Map(),

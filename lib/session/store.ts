@@ -10,10 +10,13 @@
  * `timeoutMs` bounds the whole call.
  * Scripts: each Lua script (lua/*.ts) is a `LuaScript`, its text beside the builders of its KEYS and ARGV and the
  * decoder of its reply; `runScript` is the one way the kit runs one.
+ * GETs: concurrent GETs share REST calls (coalesce.ts: the first goes out at once, those arriving meanwhile
+ * go together in one `/pipeline`), each keeping its own reply or error.
  * Seam: pass your own `Redis` to `createSessionKit({ redis })` (any @upstash/redis-compatible client); the kit
- * uses only GET, PING and scripts (EVALSHA, EVAL on NOSCRIPT).
+ * uses only GET (alone or in `/pipeline`), PING and scripts (EVALSHA, EVAL on NOSCRIPT).
  */
 import { Redis } from "@upstash/redis";
+import { createGetCoalescer, type CoalesceOptions, type GetOutcome } from "./coalesce";
 import type { SessionConfig } from "./config";
 import type { HealthResult, Unavailable } from "./types";
 
@@ -39,7 +42,8 @@ export function createStoreClient(config: SessionConfig, env: Env): Redis {
     enableTelemetry: false,
     automaticDeserialization: false,
     latencyLogging: false,
-    // One HTTP request per command: the kit never issues concurrent commands worth batching.
+    // The kit batches its GETs itself (coalesce.ts): bounded, and only while calls are in flight. The client's
+    // auto-pipelining would batch every command, writes included, and only those issued in the same tick.
     enableAutoPipelining: false,
   });
 }
@@ -52,10 +56,28 @@ export type Store = {
   script: (lua: string) => Script;
 };
 
-export function createStore(redis: Redis): Store {
+/** GETs in one `/pipeline` request, each with its own outcome (`keepErrors`: one failed command fails only itself). */
+async function pipelineGets(redis: Redis, keys: readonly string[]): Promise<GetOutcome[]> {
+  const pipeline = redis.pipeline();
+  for (const key of keys) pipeline.get(key);
+  const replies = await pipeline.exec({ keepErrors: true });
+  return replies.map((reply): GetOutcome => {
+    if (typeof reply.error !== "string") return { ok: true, value: reply.result };
+    const error = new Error(reply.error);
+    error.name = "UpstashError";
+    return { ok: false, error };
+  });
+}
+
+/** `coalesce`: the GET batching bounds (coalesce.ts; the kit passes config.redis); without, no batching. */
+export function createStore(redis: Redis, coalesce?: CoalesceOptions): Store {
   const scripts = new Map<string, Script>();
+  const get = createGetCoalescer(
+    { one: (key) => redis.get(key), many: (keys) => pipelineGets(redis, keys) },
+    coalesce ?? { maxBatch: 1, maxInFlight: 1, maxWaitMs: 0, timeoutMs: 0 },
+  );
   return {
-    get: (key) => redis.get(key),
+    get,
     ping: () => redis.ping(),
     script: (lua) => {
       let script = scripts.get(lua);
