@@ -10,32 +10,32 @@
  * test engines). Never the token. Both kinds stay one GET away from a validation.
  * Seam: the JSON part is parsed with zod, so a value written by another version fails closed ("malformed").
  */
-import { z } from "zod";
+import { z } from "zod/mini";
 import type { RevocationReason, Session } from "./types";
 
-const text = z.string().max(512);
+const text = z.string().check(z.maxLength(512));
 
 export const deviceSchema = z.object({
   userAgent: text,
-  browser: text.optional(),
-  os: text.optional(),
-  deviceType: z.enum(["desktop", "mobile", "tablet", "other"]).optional(),
-  ip: text.optional(),
-  location: text.optional(),
+  browser: z.optional(text),
+  os: z.optional(text),
+  deviceType: z.optional(z.enum(["desktop", "mobile", "tablet", "other"])),
+  ip: z.optional(text),
+  location: z.optional(text),
 });
 
-const epochMs = z.number().int().nonnegative();
+const epochMs = z.int().check(z.nonnegative());
 
 export const sessionSchema = z.object({
-  id: z.string().min(1).max(64),
-  userId: z.string().min(1).max(256),
+  id: z.string().check(z.minLength(1), z.maxLength(64)),
+  userId: z.string().check(z.minLength(1), z.maxLength(256)),
   createdAt: epochMs,
   lastActiveAt: epochMs,
   expiresAt: epochMs,
   absoluteExpiresAt: epochMs,
   remember: z.boolean(),
   device: deviceSchema,
-  label: text.optional(),
+  label: z.optional(text),
 });
 
 const REASONS: readonly RevocationReason[] = ["revoked", "evicted", "password_changed"];
