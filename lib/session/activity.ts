@@ -14,7 +14,7 @@
  * (browser, OS, device type) is stored for display only: anyone can copy a user agent.
  * Seam: `fingerprintDevice` decides how entries group by device on the page.
  */
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 import { deviceSchema } from "./record";
 import type { DeviceInfo } from "./types";
 

@@ -9,7 +9,7 @@
  * server-side session.
  * Seam: add a field here, to `ENV` below, and read it as `ctx.config` where the kit uses it (context.ts).
  */
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 import en from "zod/v4/locales/en.js";
 import {
   LIST_IP_HEADERS,

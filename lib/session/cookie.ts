@@ -14,7 +14,7 @@
  * Seam: replace `sealCookie`/`unsealCookie` to use another sealing scheme; keep the payload minimal.
  */
 import { sealData, unsealData } from "iron-session";
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 import type { SessionConfig } from "./config";
 import { sessionSchema } from "./record";
 import { sha256, toHex } from "./token";

@@ -21,7 +21,7 @@ import { activityTypeSchema, type ActivityEntry } from "./activity";
 import { deviceSchema, sessionSchema } from "./record";
 import { createSigner } from "./signed";
 import type { DeviceInfo, Handoff, Session, SessionListing } from "./types";
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 
 export const HANDOFF_HEADER = "x-session-handoff";
 

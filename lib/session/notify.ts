@@ -26,7 +26,7 @@
  * Seam: the link's page should ask for a confirmation click (POST): mail scanners GET every link they see.
  */
 import type { Redis } from "@upstash/redis";
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 import { createSigner } from "./signed";
 import type { DeviceInfo } from "./types";
 

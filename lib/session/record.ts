@@ -10,7 +10,7 @@
  * test engines). Never the token. Both kinds stay one GET away from a validation.
  * Seam: the JSON part is parsed with zod, so a value written by another version fails closed ("malformed").
  */
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 import type { RevocationReason, Session } from "./types";
 
 const text = z.string().check(z.maxLength(512));
