@@ -16,6 +16,6 @@ export { consoleNotifier, describeNotice, outboxNotifier, readOutbox } from "./n
 export type { NewDeviceNotice, Notifier } from "./notify";
 export { cleanupSessions } from "./cleanup";
 export type { CleanupOptions, CleanupReport } from "./cleanup";
-export { createStoreClient } from "./store";
+export { createStoreClient } from "./client";
 export { createSigner } from "./signed";
 export type { Signer } from "./signed";
