@@ -135,6 +135,45 @@ describe("concurrent validations share REST calls", () => {
     ).toEqual([1, 1]);
   });
 
+  it("a validation that starts after a revoke sees the revoke, even while an older GET of that key is in flight", async () => {
+    const { kit, prefix } = testKit({ redis: { timeoutMs: 5000, retries: 1, ...BOUNDS } });
+    const user = userId();
+    const { cookie, id } = await signIn(kit, user);
+    const key = await sessionKeyOf(prefix, cookie);
+    await kit.validateSessionToken(cookie);
+    // The first GET of the key reads before the revoke; its answer is held until the second validation has begun.
+    const { url } = restCredentials();
+    const original = globalThis.fetch;
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let holding = true;
+    const gets: string[][][] = [];
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+      const target = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+      const body = typeof init?.body === "string" ? (JSON.parse(init.body) as string[] | string[][]) : [];
+      const commands = Array.isArray(body[0]) ? (body as string[][]) : [body as string[]];
+      if (target.startsWith(url) && commands.some((c) => c[0] === "get" && c[1] === key)) {
+        gets.push(commands);
+        if (holding) {
+          holding = false;
+          const response = await original(input, init); // read before the revoke
+          await held;
+          return response;
+        }
+      }
+      return original(input, init);
+    });
+    const before = kit.validateSessionToken(cookie);
+    await vi.waitFor(() => expect(gets.length).toBe(1));
+    expect((await kit.revokeSession(user, id)).ok).toBe(true);
+    const after = kit.validateSessionToken(cookie);
+    release(); // the held GET answers now, with what it read before the revoke
+    const afterResult = await after;
+    expect((await before).ok, "the GET read before the revoke").toBe(true);
+    expect(afterResult, "a validation begun after the revoke").toEqual({ ok: false, reason: "revoked" });
+    expect(gets.length, "two GETs of the key: the second never joined the first").toBe(2);
+  });
+
   it("a Redis error on one key (WRONGTYPE) is that validation's own: 'unavailable', the rest of its batch right", async () => {
     const { kit, prefix } = testKit({ redis: { timeoutMs: 5000, retries: 1, ...BOUNDS } });
     const cases = await population(kit, { live: 12, revoked: 4, ended: 4, malformed: 0 });
