@@ -5,7 +5,7 @@
  */
 import { cleanupSessions } from "../lib/session/cleanup";
 import { loadSessionConfig } from "../lib/session/config";
-import { createStoreClient } from "../lib/session/store";
+import { createStoreClient } from "../lib/session/client";
 
 async function main(): Promise<number> {
   // The secret is not used here; accept a missing one so operators need only the store credentials.

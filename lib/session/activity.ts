@@ -14,7 +14,7 @@
  * (browser, OS, device type) is stored for display only: anyone can copy a user agent.
  * Seam: `fingerprintDevice` decides how entries group by device on the page.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { REVOCATION_REASONS } from "./reasons";
 import { deviceSchema } from "./record";
 import type { DeviceInfo } from "./types";
@@ -77,7 +77,7 @@ export async function fingerprintDevice(device: DeviceInfo): Promise<string> {
   return Array.from(digest.slice(0, 8), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-const bodySchema = z.object({ createdAt: z.number().int().nonnegative().optional(), device: deviceSchema });
+const bodySchema = z.object({ createdAt: z.optional(z.int().check(z.nonnegative())), device: deviceSchema });
 
 /** Parses one stored entry; anything unexpected is skipped (null). */
 export function decodeActivity(raw: string): ActivityEntry | null {

@@ -9,7 +9,8 @@
  * server-side session.
  * Seam: add a field here, to `ENV` below, and read it as `ctx.config` where the kit uses it (context.ts).
  */
-import { z } from "zod";
+import * as z from "zod/mini";
+import en from "zod/v4/locales/en.js";
 import {
   LIST_IP_HEADERS,
   PLATFORM_IP_HEADERS,
@@ -83,10 +84,19 @@ export type SessionConfigInput = {
   keyPrefix?: string;
   /**
    * Redis request budget: a call that exceeds `timeoutMs` (all retries included) fails as "unavailable".
-   * Env: `SESSION_REDIS_TIMEOUT_MS`, `SESSION_REDIS_RETRIES`.
-   * @default { timeoutMs: 1000, retries: 1 }
+   * Concurrent GETs share calls (coalesce.ts): at most `maxBatch` per `/pipeline`, `maxInFlight` such calls at
+   * once, a queued GET waiting at most `maxWaitMs` for a call to return; `maxBatch: 1` turns that off.
+   * Env: `SESSION_REDIS_TIMEOUT_MS`, `SESSION_REDIS_RETRIES`, `SESSION_REDIS_MAX_BATCH`,
+   * `SESSION_REDIS_MAX_IN_FLIGHT`, `SESSION_REDIS_MAX_WAIT_MS`.
+   * @default { timeoutMs: 1000, retries: 1, maxBatch: 32, maxInFlight: 4, maxWaitMs: 10 }
    */
-  redis?: { timeoutMs?: number; retries?: number };
+  redis?: {
+    timeoutMs?: number;
+    retries?: number;
+    maxBatch?: number;
+    maxInFlight?: number;
+    maxWaitMs?: number;
+  };
   /**
    * Cookie base name; in secure mode it gets the `__Host-` prefix. Env: `SESSION_COOKIE_NAME`.
    * @default "session"
@@ -147,7 +157,7 @@ export type SessionConfig = {
   revalidateAfterSeconds: number;
   markerTtlSeconds: number;
   keyPrefix: string;
-  redis: { timeoutMs: number; retries: number };
+  redis: { timeoutMs: number; retries: number; maxBatch: number; maxInFlight: number; maxWaitMs: number };
   cookieName: string;
   secureCookie: boolean;
   handoffTtlSeconds: number;
@@ -161,94 +171,105 @@ export type SessionConfig = {
 export const SECRET_ERROR =
   "session: SESSION_SECRET must be at least 32 characters (generate one with: openssl rand -base64 32)";
 
-const seconds = z
-  .number()
-  .int()
-  .positive()
-  .max(400 * 24 * 3600);
+const seconds = z.int().check(z.positive(), z.lte(400 * 24 * 3600));
 
 const PROXY_COUNT_ERROR = "must be 1 to 10, the number of proxies that append to the header (1 = one proxy)";
 
+// zod/mini (not "zod"): this file is in the Edge middleware bundle, where the full API costs ~25 KiB gzipped.
 const schema = z
   .object({
-    secret: z.string().min(32, SECRET_ERROR),
-    previousSecrets: z.array(z.string().min(32, "each previous secret must be at least 32 characters")),
+    secret: z.string().check(z.minLength(32, SECRET_ERROR)),
+    previousSecrets: z.array(
+      z.string().check(z.minLength(32, "each previous secret must be at least 32 characters")),
+    ),
     idleTimeoutSeconds: seconds,
     absoluteLifetimeSeconds: seconds,
     rememberMe: z.object({ idleTimeoutSeconds: seconds, absoluteLifetimeSeconds: seconds }),
-    maxSessionsPerUser: z.number().int().min(1).max(1000),
+    maxSessionsPerUser: z.int().check(z.gte(1), z.lte(1000)),
     capPolicy: z.enum(["evict-oldest", "reject-new"]),
     touchIntervalSeconds: seconds,
-    revalidateAfterSeconds: z.number().int().min(0).max(3600),
+    revalidateAfterSeconds: z.int().check(z.gte(0), z.lte(3600)),
     markerTtlSeconds: seconds,
     keyPrefix: z
       .string()
-      .min(1)
-      .max(64)
-      .regex(/^[^{}\s]+$/, "must not contain braces or spaces"),
+      .check(z.minLength(1), z.maxLength(64), z.regex(/^[^{}\s]+$/, "must not contain braces or spaces")),
     redis: z.object({
-      timeoutMs: z.number().int().min(1).max(60_000),
-      retries: z.number().int().min(0).max(10),
+      timeoutMs: z.int().check(z.gte(1), z.lte(60_000)),
+      retries: z.int().check(z.gte(0), z.lte(10)),
+      maxBatch: z.int().check(z.gte(1), z.lte(1000)),
+      maxInFlight: z.int().check(z.gte(1), z.lte(64)),
+      maxWaitMs: z.int().check(z.gte(0), z.lte(1000)),
     }),
-    cookieName: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,64}$/, "use letters, digits, '_' or '-'")
-      .refine(
+    cookieName: z.string().check(
+      z.regex(/^[A-Za-z0-9_-]{1,64}$/, "use letters, digits, '_' or '-'"),
+      z.refine(
         (name) => !name.startsWith("__"),
         "give the base name; the __Host- prefix is added in secure mode",
       ),
+    ),
     secureCookie: z.boolean(),
-    handoffTtlSeconds: z.number().int().min(1).max(300),
-    reauthWindowSeconds: z.number().int().min(1).max(86_400),
+    handoffTtlSeconds: z.int().check(z.gte(1), z.lte(300)),
+    reauthWindowSeconds: z.int().check(z.gte(1), z.lte(86_400)),
     trustedProxy: z.object({
       platform: z.enum(TRUSTED_PLATFORMS, 'must be "vercel", "cloudflare" or "none"'),
-      ipHeader: z
-        .string()
-        .trim()
-        .toLowerCase()
-        .regex(/^[a-z0-9-]{1,64}$/, "must be one header name such as x-forwarded-for or x-real-ip")
-        .optional(),
-      proxyCount: z.number().int().min(1, PROXY_COUNT_ERROR).max(10, PROXY_COUNT_ERROR),
+      ipHeader: z.optional(
+        z
+          .string()
+          .check(
+            z.trim(),
+            z.toLowerCase(),
+            z.regex(/^[a-z0-9-]{1,64}$/, "must be one header name such as x-forwarded-for or x-real-ip"),
+          ),
+      ),
+      proxyCount: z.int().check(z.gte(1, PROXY_COUNT_ERROR), z.lte(10, PROXY_COUNT_ERROR)),
     }),
-    // Forwarded host: a header name, lower-cased by the transform.
-    trustedHostHeader: z
-      .string()
-      .regex(/^[A-Za-z0-9-]{1,64}$/, 'give one header name, e.g. "x-forwarded-host"')
-      .transform((name) => name.toLowerCase())
-      .optional(),
+    // Forwarded host: a header name, lower-cased.
+    trustedHostHeader: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(/^[A-Za-z0-9-]{1,64}$/, 'give one header name, e.g. "x-forwarded-host"'),
+          z.toLowerCase(),
+        ),
+    ),
   })
-  .superRefine((c, ctx) => {
-    const profiles = [
-      ["", c.idleTimeoutSeconds, c.absoluteLifetimeSeconds],
-      ["rememberMe.", c.rememberMe.idleTimeoutSeconds, c.rememberMe.absoluteLifetimeSeconds],
-    ] as const;
-    for (const [path, idle, absolute] of profiles) {
-      if (idle > absolute) {
+  .check(
+    z.superRefine((c, ctx) => {
+      const profiles = [
+        ["", c.idleTimeoutSeconds, c.absoluteLifetimeSeconds],
+        ["rememberMe.", c.rememberMe.idleTimeoutSeconds, c.rememberMe.absoluteLifetimeSeconds],
+      ] as const;
+      for (const [path, idle, absolute] of profiles) {
+        if (idle > absolute) {
+          ctx.addIssue({
+            code: "custom",
+            path: [`${path}idleTimeoutSeconds`],
+            message: "must not exceed the absolute lifetime",
+          });
+        }
+        // The effective idle timeout is between (idle - touch interval) and idle, so the interval must be shorter.
+        if (c.touchIntervalSeconds + c.revalidateAfterSeconds >= idle) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["touchIntervalSeconds"],
+            message: `touchIntervalSeconds + revalidateAfterSeconds must be below ${path}idleTimeoutSeconds (${idle})`,
+          });
+        }
+      }
+      // A count above 1 with a single-value header means the operator expects hops that are not there.
+      const ipHeader = c.trustedProxy.ipHeader ?? PLATFORM_IP_HEADERS[c.trustedProxy.platform];
+      if (c.trustedProxy.proxyCount > 1 && (ipHeader === undefined || !LIST_IP_HEADERS.includes(ipHeader))) {
         ctx.addIssue({
           code: "custom",
-          path: [`${path}idleTimeoutSeconds`],
-          message: "must not exceed the absolute lifetime",
+          path: ["trustedProxy", "proxyCount"],
+          message: `counts hops of x-forwarded-for or forwarded; ${ipHeader ?? "no IP header"} is one value, so leave it at 1 or name a list header in SESSION_TRUSTED_IP_HEADER`,
         });
       }
-      // The effective idle timeout is between (idle - touch interval) and idle, so the interval must be shorter.
-      if (c.touchIntervalSeconds + c.revalidateAfterSeconds >= idle) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["touchIntervalSeconds"],
-          message: `touchIntervalSeconds + revalidateAfterSeconds must be below ${path}idleTimeoutSeconds (${idle})`,
-        });
-      }
-    }
-    // A count above 1 with a single-value header means the operator expects hops that are not there.
-    const ipHeader = c.trustedProxy.ipHeader ?? PLATFORM_IP_HEADERS[c.trustedProxy.platform];
-    if (c.trustedProxy.proxyCount > 1 && (ipHeader === undefined || !LIST_IP_HEADERS.includes(ipHeader))) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["trustedProxy", "proxyCount"],
-        message: `counts hops of x-forwarded-for or forwarded; ${ipHeader ?? "no IP header"} is one value, so leave it at 1 or name a list header in SESSION_TRUSTED_IP_HEADER`,
-      });
-    }
-  });
+    }),
+  );
+
+// zod/mini loads no messages; this parse alone uses the English ones (no global z.config: the app keeps its own).
+const messages = en();
 
 /** Environment variable → config path. */
 const ENV = {
@@ -266,6 +287,9 @@ const ENV = {
   SESSION_KEY_PREFIX: "keyPrefix",
   SESSION_REDIS_TIMEOUT_MS: "redis.timeoutMs",
   SESSION_REDIS_RETRIES: "redis.retries",
+  SESSION_REDIS_MAX_BATCH: "redis.maxBatch",
+  SESSION_REDIS_MAX_IN_FLIGHT: "redis.maxInFlight",
+  SESSION_REDIS_MAX_WAIT_MS: "redis.maxWaitMs",
   SESSION_COOKIE_NAME: "cookieName",
   SESSION_SECURE_COOKIE: "secureCookie",
   SESSION_HANDOFF_TTL_SECONDS: "handoffTtlSeconds",
@@ -349,7 +373,7 @@ export function loadSessionConfig(input: SessionConfigInput = {}, env: Env = pro
     reauthWindowSeconds: 600,
     ...input,
     rememberMe: { idleTimeoutSeconds: 7 * 86_400, absoluteLifetimeSeconds: 30 * 86_400, ...input.rememberMe },
-    redis: { timeoutMs: 1000, retries: 1, ...input.redis },
+    redis: { timeoutMs: 1000, retries: 1, maxBatch: 32, maxInFlight: 4, maxWaitMs: 10, ...input.redis },
     trustedProxy: { platform: "none", proxyCount: 1, ...input.trustedProxy },
   };
   for (const name of Object.keys(ENV) as (keyof typeof ENV)[]) {
@@ -358,7 +382,7 @@ export function loadSessionConfig(input: SessionConfigInput = {}, env: Env = pro
     setPath(merged, ENV[name], envValue(name, raw));
   }
 
-  const parsed = schema.safeParse(merged);
+  const parsed = schema.safeParse(merged, { error: messages.localeError });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue?.path.join(".") ?? "config";

@@ -17,12 +17,12 @@ import { createHandoffSigner, type HandoffSigner } from "./handoff";
 import { metricsKeys, sweepKeys, type MetricsKeys, type SweepKeys } from "./keys";
 import { createReportSigner, type ReportSigner } from "./notify";
 import type { StoredValue } from "./record";
-import { createStore, createStoreClient, type Store } from "./store";
+import { createRestStore, createStore, type Store } from "./store";
 
 export type SessionKitOptions = {
   /** Policy overrides; `SESSION_*` environment variables override these (see config.ts). */
   config?: SessionConfigInput;
-  /** Your own client; default: one built from UPSTASH_REDIS_REST_URL/TOKEN with timeout, retries, no telemetry. */
+  /** Your own @upstash/redis client; default: the kit's REST client (rest.ts) on UPSTASH_REDIS_REST_URL/TOKEN. */
   redis?: Redis;
   /** Where to read `SESSION_*` and `UPSTASH_*` from. @default process.env */
   env?: Record<string, string | undefined>;
@@ -92,7 +92,8 @@ export function createContext(options: SessionKitOptions): SessionContext {
   );
   return {
     config,
-    store: createStore(options.redis ?? createStoreClient(config, env)),
+    store:
+      options.redis === undefined ? createRestStore(config, env) : createStore(options.redis, config.redis),
     now,
     passwords: () => (passwords ??= buildPasswords(config)),
     opened: new Map(),

@@ -14,7 +14,7 @@
  * Seam: replace `sealCookie`/`unsealCookie` to use another sealing scheme; keep the payload minimal.
  */
 import { sealData, unsealData } from "iron-session";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { SessionConfig } from "./config";
 import { sessionSchema } from "./record";
 import { sha256, toHex } from "./token";
@@ -24,10 +24,10 @@ import type { Session, SessionCookie, ValidationResult } from "./types";
 export type CookiePayload = { u: string; t: string; s?: Session; v?: number };
 
 const payloadSchema = z.object({
-  u: z.string().min(1).max(256),
-  t: z.string().regex(/^[A-Za-z0-9_-]{32}$/),
-  s: sessionSchema.optional(),
-  v: z.number().int().nonnegative().optional(),
+  u: z.string().check(z.minLength(1), z.maxLength(256)),
+  t: z.string().check(z.regex(/^[A-Za-z0-9_-]{32}$/)),
+  s: z.optional(sessionSchema),
+  v: z.optional(z.int().check(z.nonnegative())),
 });
 
 /** Browsers drop cookies above ~4096 bytes; anything longer is not ours. */

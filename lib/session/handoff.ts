@@ -21,32 +21,32 @@ import { activityTypeSchema, type ActivityEntry } from "./activity";
 import { deviceSchema, sessionSchema } from "./record";
 import { createSigner } from "./signed";
 import type { DeviceInfo, Handoff, Session, SessionListing } from "./types";
-import { z } from "zod";
+import * as z from "zod/mini";
 
 export const HANDOFF_HEADER = "x-session-handoff";
 
 /** Longest hand-off header signed or accepted (characters); a listing that would not fit is left out. */
 export const HANDOFF_MAX_LENGTH = 12 * 1024;
 
-const deviceRef = z.number().int().nonnegative();
+const deviceRef = z.int().check(z.nonnegative());
 
 const listingSchema = z.object({
-  d: z.array(deviceSchema).max(2000),
-  s: z.array(sessionSchema.omit({ device: true }).extend({ d: deviceRef })).max(1000),
+  d: z.array(deviceSchema).check(z.maxLength(2000)),
+  s: z.array(z.extend(z.omit(sessionSchema, { device: true }), { d: deviceRef })).check(z.maxLength(1000)),
   a: z
     .array(
       z.object({
-        at: z.number().int().nonnegative(),
+        at: z.int().check(z.nonnegative()),
         t: activityTypeSchema,
         d: deviceRef,
-        c: z.number().optional(),
+        c: z.optional(z.number()),
       }),
     )
-    .max(1000),
-  n: z.number().int().nonnegative(),
+    .check(z.maxLength(1000)),
+  n: z.int().check(z.nonnegative()),
 });
 
-const payloadSchema = z.object({ s: sessionSchema, e: z.number().int(), l: listingSchema.optional() });
+const payloadSchema = z.object({ s: sessionSchema, e: z.int(), l: z.optional(listingSchema) });
 
 type WireListing = z.infer<typeof listingSchema>;
 

@@ -12,7 +12,7 @@
  * only: its links (a verification, a password reset) are bearers, kept in plain text.
  */
 import type { Redis } from "@upstash/redis";
-import { z } from "zod";
+import * as z from "zod/mini";
 
 export type AccountMail = {
   /** The address to send to (normalized by the app). */
@@ -56,7 +56,7 @@ const mailSchema = z.object({
   kind: z.string(),
   subject: z.string(),
   text: z.string(),
-  link: z.string().optional(),
+  link: z.optional(z.string()),
   at: z.number(),
 });
 

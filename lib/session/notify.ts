@@ -26,7 +26,7 @@
  * Seam: the link's page should ask for a confirmation click (POST): mail scanners GET every link they see.
  */
 import type { Redis } from "@upstash/redis";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { describeMail, pushMail, type AccountMail } from "./mail";
 import { createSigner } from "./signed";
 import type { DeviceInfo } from "./types";
@@ -101,7 +101,7 @@ export function outboxNotifier(redis: Redis, keyPrefix: string): Notifier {
 const noticeSchema = z.object({
   userId: z.string(),
   sessionId: z.string(),
-  device: z.object({ userAgent: z.string() }).passthrough(),
+  device: z.looseObject({ userAgent: z.string() }),
   at: z.number(),
   reportUrl: z.string(),
 });
@@ -132,10 +132,10 @@ export async function readOutbox(
 export type ReportPayload = { userId: string; sessionId: string; expiresAt: number; nonce: string };
 
 const payloadSchema = z.object({
-  u: z.string().min(1).max(256),
-  s: z.string().min(1).max(64),
-  e: z.number().int(),
-  n: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
+  u: z.string().check(z.minLength(1), z.maxLength(256)),
+  s: z.string().check(z.minLength(1), z.maxLength(64)),
+  e: z.int(),
+  n: z.string().check(z.regex(/^[A-Za-z0-9_-]{16,64}$/)),
 });
 
 export type ReportSigner = {

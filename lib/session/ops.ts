@@ -20,6 +20,6 @@ export { describeMail, readMailOutbox } from "./mail";
 export type { AccountMail } from "./mail";
 export { cleanupSessions } from "./cleanup";
 export type { CleanupOptions, CleanupReport } from "./cleanup";
-export { createStoreClient } from "./store";
+export { createStoreClient } from "./client";
 export { readSweepProgress, revokeAllUsersSessions } from "./sweep";
 export type { SweepOptions, SweepProgress } from "./sweep";

@@ -14,34 +14,34 @@
  * `label`, when present, is the last key, so lua/relabel.ts can replace it the same way.
  * Seam: the JSON part is parsed with zod, so a value written by another version fails closed ("malformed").
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { isRevocationReason, type RevocationReason } from "./reasons";
 import type { Session } from "./types";
 
-const text = z.string().max(512);
+const text = z.string().check(z.maxLength(512));
 
 export const deviceSchema = z.object({
   userAgent: text,
-  browser: text.optional(),
-  os: text.optional(),
-  deviceType: z.enum(["desktop", "mobile", "tablet", "other"]).optional(),
-  ip: text.optional(),
-  location: text.optional(),
+  browser: z.optional(text),
+  os: z.optional(text),
+  deviceType: z.optional(z.enum(["desktop", "mobile", "tablet", "other"])),
+  ip: z.optional(text),
+  location: z.optional(text),
 });
 
-const epochMs = z.number().int().nonnegative();
+const epochMs = z.int().check(z.nonnegative());
 
 export const sessionSchema = z.object({
-  id: z.string().min(1).max(64),
-  userId: z.string().min(1).max(256),
+  id: z.string().check(z.minLength(1), z.maxLength(64)),
+  userId: z.string().check(z.minLength(1), z.maxLength(256)),
   createdAt: epochMs,
   lastActiveAt: epochMs,
   expiresAt: epochMs,
   absoluteExpiresAt: epochMs,
   remember: z.boolean(),
   device: deviceSchema,
-  label: text.optional(),
-  reauthAt: epochMs.optional(),
+  label: z.optional(text),
+  reauthAt: z.optional(epochMs),
 });
 
 export type StoredValue =

@@ -1,26 +1,28 @@
 /**
- * The Redis client and the only place that talks to it.
+ * The store: the only place that talks to Redis.
  *
- * What: builds an `@upstash/redis` client (REST over fetch: Edge and Node) with a request budget that really
- * fails, and wraps every call so an error becomes the value `{ ok: false, reason: "unavailable" }` — never
- * "signed out".
- * Why the function form of `signal`: @upstash/redis 1.39 (pkg/http.ts) turns an abort of a *static* AbortSignal
- * into a fake 200 response whose result is the abort reason, so a timed-out GET would look like a stored value.
- * With `signal: () => AbortSignal.timeout(ms)` it rethrows. One signal covers all retries of a command, so
- * `timeoutMs` bounds the whole call.
+ * What: a `Store` (GET, PING, scripts) over the kit's own REST client (rest.ts) or over your `@upstash/redis`
+ * client, and the wrappers that turn every error into the value `{ ok: false, reason: "unavailable" }` — never
+ * "signed out". Both clients bound a call, retries included, by `config.redis.timeoutMs`, and a timeout throws.
  * Scripts: each Lua script (lua/*.ts) is a `LuaScript`, its text beside the builders of its KEYS and ARGV and the
- * decoder of its reply; `runScript` is the one way the kit runs one.
+ * decoder of its reply; `runScript` is the one way the kit runs one: EVALSHA, then EVAL when Redis answers
+ * NOSCRIPT (after a restart or failover).
+ * GETs: concurrent GETs share REST calls (coalesce.ts: the first goes out at once, those arriving meanwhile
+ * go together in one `/pipeline`), each keeping its own reply or error.
  * Seam: pass your own `Redis` to `createSessionKit({ redis })` (any @upstash/redis-compatible client); the kit
- * uses only GET, PING and scripts (EVALSHA, EVAL on NOSCRIPT).
+ * uses only GET (alone or in `/pipeline`), PING and scripts.
  */
-import { Redis } from "@upstash/redis";
+import type { Redis } from "@upstash/redis";
+import { createGetCoalescer, type CoalesceOptions, type GetOutcome } from "./coalesce";
 import type { SessionConfig } from "./config";
+import { createRestClient, type RestClient } from "./rest";
+import { toHex } from "./token";
 import type { HealthResult, Unavailable } from "./types";
 
 type Env = Record<string, string | undefined>;
 
-/** Creates the kit's own client from UPSTASH_REDIS_REST_URL / UPSTASH_REDIS_REST_TOKEN. */
-export function createStoreClient(config: Pick<SessionConfig, "redis">, env: Env): Redis {
+/** UPSTASH_REDIS_REST_URL / UPSTASH_REDIS_REST_TOKEN, or the error that says what to set. */
+export function restEndpoint(env: Env): { url: string; token: string } {
   const url = env.UPSTASH_REDIS_REST_URL?.trim();
   const token = env.UPSTASH_REDIS_REST_TOKEN?.trim();
   if (url === undefined || url === "" || token === undefined || token === "") {
@@ -28,20 +30,7 @@ export function createStoreClient(config: Pick<SessionConfig, "redis">, env: Env
       "session: UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN must be set (or pass createSessionKit({ redis }))",
     );
   }
-  const { timeoutMs, retries } = config.redis;
-  return new Redis({
-    url,
-    token,
-    // Function form: a timeout throws (see header). A static signal would turn it into a fake success.
-    signal: () => AbortSignal.timeout(timeoutMs),
-    retry: { retries, backoff: (attempt) => Math.min(50 * 2 ** attempt, 400) },
-    // No telemetry headers leave the app; values come back raw and are parsed with zod (record.ts).
-    enableTelemetry: false,
-    automaticDeserialization: false,
-    latencyLogging: false,
-    // One HTTP request per command: the kit never issues concurrent commands worth batching.
-    enableAutoPipelining: false,
-  });
+  return { url, token };
 }
 
 export type Script = { exec: (keys: string[], args: string[]) => Promise<unknown> };
@@ -52,10 +41,84 @@ export type Store = {
   script: (lua: string) => Script;
 };
 
-export function createStore(redis: Redis): Store {
+/** A pipeline's replies as outcomes: one failed command fails only itself. */
+function outcomes(replies: ReadonlyArray<{ result?: unknown; error?: string }>): GetOutcome[] {
+  return replies.map((reply): GetOutcome => {
+    if (typeof reply.error !== "string") return { ok: true, value: reply.result ?? null };
+    const error = new Error(reply.error);
+    error.name = "RedisError";
+    return { ok: false, error };
+  });
+}
+
+/** With `coalesce` (the kit passes config.redis), concurrent GETs share calls; without, no batching. */
+function withGets(
+  one: (key: string) => Promise<unknown>,
+  many: (keys: readonly string[]) => Promise<GetOutcome[]>,
+  coalesce: CoalesceOptions | undefined,
+): (key: string) => Promise<unknown> {
+  return createGetCoalescer(
+    { one, many },
+    coalesce ?? { maxBatch: 1, maxInFlight: 1, maxWaitMs: 0, timeoutMs: 0 },
+  );
+}
+
+async function sha1Hex(text: string): Promise<string> {
+  return toHex(new Uint8Array(await crypto.subtle.digest("SHA-1", new TextEncoder().encode(text))));
+}
+
+/** The kit's default store: its own REST client from UPSTASH_REDIS_REST_URL / _TOKEN and `config.redis`. */
+export function createRestStore(config: SessionConfig, env: Env): Store {
+  const { timeoutMs, retries } = config.redis;
+  return storeOverRest(createRestClient({ ...restEndpoint(env), timeoutMs, retries }), config.redis);
+}
+
+export function storeOverRest(rest: RestClient, coalesce?: CoalesceOptions): Store {
   const scripts = new Map<string, Script>();
+  const get = withGets(
+    (key) => rest.command(["get", key]),
+    async (keys) => outcomes(await rest.pipeline(keys.map((key) => ["get", key]))),
+    coalesce,
+  );
   return {
-    get: (key) => redis.get(key),
+    get,
+    ping: () => rest.command(["ping"]),
+    script: (lua) => {
+      let script = scripts.get(lua);
+      if (script === undefined) {
+        const sha = sha1Hex(lua);
+        script = {
+          exec: async (keys, args) => {
+            const call = [String(keys.length), ...keys, ...args];
+            try {
+              return await rest.command(["evalsha", await sha, ...call]);
+            } catch (error) {
+              if (!(error instanceof Error) || !error.message.toUpperCase().includes("NOSCRIPT")) throw error;
+              return rest.command(["eval", lua, ...call]);
+            }
+          },
+        };
+        scripts.set(lua, script);
+      }
+      return script;
+    },
+  };
+}
+
+/** A store over your @upstash/redis client (`createSessionKit({ redis })`, cleanup). */
+export function createStore(redis: Redis, coalesce?: CoalesceOptions): Store {
+  const scripts = new Map<string, Script>();
+  const get = withGets(
+    (key) => redis.get(key),
+    async (keys) => {
+      const pipeline = redis.pipeline();
+      for (const key of keys) pipeline.get(key);
+      return outcomes(await pipeline.exec({ keepErrors: true }));
+    },
+    coalesce,
+  );
+  return {
+    get,
     ping: () => redis.ping(),
     script: (lua) => {
       let script = scripts.get(lua);

@@ -22,7 +22,7 @@
  * Seam: `batchSize` (SCAN COUNT hint) and `concurrency` (users revoked at once) trade speed for load.
  */
 import type { Redis } from "@upstash/redis";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { sweepKeys } from "./keys";
 import type { SessionKit } from "./kit";
 import { attempt, UNAVAILABLE } from "./store";
@@ -66,7 +66,10 @@ const progressSchema = z.object({
   cursor: z.coerce.string(),
   users: z.coerce.number(),
   revoked: z.coerce.number(),
-  complete: z.coerce.string().transform((value) => value === "1"),
+  complete: z.pipe(
+    z.coerce.string(),
+    z.transform((value: string) => value === "1"),
+  ),
 });
 
 function globEscape(value: string): string {

@@ -60,3 +60,20 @@ export function middlewareBundleSize(distDir: string): BundleSize | null {
     .map(([name, length]) => ({ name, percent: (100 * length) / total }));
   return { files, rawBytes, gzipBytes, shares };
 }
+
+/**
+ * `tsx scripts/bench/bundle.ts [distDir]` prints the size of an existing build's middleware bundle (default
+ * `.next-bench`, the bench's build): `NEXT_DIST_DIR=.next-bundle npx next build` first for a fresh one.
+ */
+if (process.argv[1] !== undefined && /bundle\.ts$/.test(process.argv[1])) {
+  const distDir = process.argv[2] ?? ".next-bench";
+  const size = middlewareBundleSize(distDir);
+  if (size === null) console.log(`${distDir}: no Edge middleware in this build`);
+  else {
+    const shares = size.shares.map((share) => `${share.name} ${share.percent.toFixed(1)}%`).join(", ");
+    console.log(
+      `${distDir}: middleware ${(size.gzipBytes / 1024).toFixed(1)} KiB gzipped ` +
+        `(${(size.rawBytes / 1024).toFixed(1)} KiB raw, ${size.files.length} files); largest: ${shares}`,
+    );
+  }
+}

@@ -36,6 +36,24 @@ describe("login throttling", () => {
     expect(await attempt("bystander@example.test")).toEqual({ ok: true });
   });
 
+  it("costs one command per window, no re-send: @upstash/ratelimit's flagged script is found by EVALSHA", async () => {
+    const check = (): ReturnType<typeof checkLoginThrottle> =>
+      checkLoginThrottle({ ip: "203.0.113.9", normalizedEmail: "one-trip@example.test" });
+    expect(await check()).toEqual({ ok: true }); // loads the script (EVALSHA → NOSCRIPT → EVAL) once
+    const fetches = vi.spyOn(globalThis, "fetch");
+    expect(await check()).toEqual({ ok: true });
+    const commands = fetches.mock.calls.flatMap(([, init]) => {
+      const body = JSON.parse(String(init?.body)) as string[] | string[][];
+      return (Array.isArray(body[0]) ? (body as string[][]) : [body as string[]]).map((c) => c[0]);
+    });
+    expect(commands, "the IP window and the account window: one EVALSHA each").toEqual([
+      "evalsha",
+      "evalsha",
+    ]);
+    expect(fetches.mock.calls.length, "one round trip (the client pipelines both)").toBe(1);
+    vi.restoreAllMocks();
+  });
+
   it("lets the owner's known browser in while strangers have closed the account's window", async () => {
     const attempt = (deviceId?: string): ReturnType<typeof checkLoginThrottle> =>
       checkLoginThrottle({ ip: undefined, normalizedEmail: "owner@example.test", deviceId });

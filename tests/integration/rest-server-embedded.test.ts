@@ -3,7 +3,7 @@
  * redis-server exists: basic commands, transactions and scripts through the real client.
  */
 import { Redis } from "@upstash/redis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createSessionKit } from "@/lib/session";
 import { type Stack, startStack } from "../../scripts/stack";
 
@@ -90,6 +90,37 @@ describe("embedded engine", () => {
     expect(await kit.validateAndListSessions(phone.cookie.value)).toEqual({ ok: false, reason: "revoked" });
     const after = await kit.listUserSessions("embedded-user");
     expect(after.ok && after.sessions.map((s) => s.id)).toEqual([laptop.session.id]);
+  });
+
+  // WRONGTYPE inside a pipeline is proved on real Redis (session-coalesce.test.ts): ioredis-mock's GET of a list
+  // does not fail.
+  it("serves coalesced validations: GETs share a /pipeline, each keeping its own verdict", async () => {
+    const kit = createSessionKit({
+      redis: new Redis({
+        url: stack.restUrl,
+        token: stack.restToken,
+        enableTelemetry: false,
+        automaticDeserialization: false,
+      }),
+      env: { SESSION_SECRET: "embedded-secret-0123456789-abcdefghijklmnop" },
+    });
+    const device = { userAgent: "Mozilla/5.0 (embedded)", browser: "Firefox", os: "Linux" };
+    const users = Array.from({ length: 12 }, (_, i) => `coalesce-${i}`);
+    const cookies: string[] = [];
+    for (const user of users) {
+      const created = await kit.createSession({ userId: user, device });
+      if (!created.ok) throw new Error("sign-in failed on the embedded engine");
+      cookies.push(created.cookie.value);
+      if (user === "coalesce-3") await kit.revokeUserSessions(user);
+    }
+    await Promise.all(cookies.map((cookie) => kit.validateSessionToken(cookie)));
+    const fetches = vi.spyOn(globalThis, "fetch");
+    const results = await Promise.all(cookies.map((cookie) => kit.validateSessionToken(cookie)));
+    const verdicts = results.map((r) => (r.ok ? r.session.userId : r.reason));
+    const expected = users.map((u) => (u === "coalesce-3" ? "revoked" : u));
+    expect(verdicts).toEqual(expected);
+    expect(fetches.mock.calls.length, "12 GETs in fewer requests").toBeLessThan(4);
+    vi.restoreAllMocks();
   });
 
   it("refuses the same commands as the Redis engine", async () => {

@@ -15,7 +15,7 @@ describe("session config", () => {
       touchIntervalSeconds: 60,
       revalidateAfterSeconds: 0,
       keyPrefix: "session:",
-      redis: { timeoutMs: 1000, retries: 1 },
+      redis: { timeoutMs: 1000, retries: 1, maxBatch: 32, maxInFlight: 4, maxWaitMs: 10 },
       cookieName: "session",
       secureCookie: false,
       previousSecrets: [],
@@ -31,6 +31,7 @@ describe("session config", () => {
         SESSION_IDLE_TIMEOUT_SECONDS: "600",
         SESSION_REMEMBER_ABSOLUTE_LIFETIME_SECONDS: "1209600",
         SESSION_REDIS_TIMEOUT_MS: "250",
+        SESSION_REDIS_MAX_BATCH: "8",
         SESSION_KEY_PREFIX: "app:sess:",
       },
     );
@@ -39,7 +40,7 @@ describe("session config", () => {
     expect(config.capPolicy).toBe("reject-new");
     expect(config.previousSecrets).toEqual(["p".repeat(32), "q".repeat(32)]);
     expect(config.rememberMe).toEqual({ idleTimeoutSeconds: 7 * 86_400, absoluteLifetimeSeconds: 1_209_600 });
-    expect(config.redis).toEqual({ timeoutMs: 250, retries: 1 });
+    expect(config.redis).toEqual({ timeoutMs: 250, retries: 1, maxBatch: 8, maxInFlight: 4, maxWaitMs: 10 });
     expect(config.keyPrefix).toBe("app:sess:");
   });
 
@@ -72,6 +73,8 @@ describe("session config", () => {
     [{ SESSION_IDLE_TIMEOUT_SECONDS: "-5" }, "session: SESSION_IDLE_TIMEOUT_SECONDS must be a whole number"],
     [{ SESSION_CAP_POLICY: "drop-random" }, "session: capPolicy:"],
     [{ SESSION_MAX_SESSIONS_PER_USER: "0" }, "session: maxSessionsPerUser:"],
+    [{ SESSION_REDIS_MAX_BATCH: "0" }, "session: redis.maxBatch:"],
+    [{ SESSION_REDIS_MAX_IN_FLIGHT: "0" }, "session: redis.maxInFlight:"],
     [{ SESSION_TOUCH_INTERVAL_SECONDS: "1800" }, "session: touchIntervalSeconds:"],
     [
       { SESSION_IDLE_TIMEOUT_SECONDS: "100000" },

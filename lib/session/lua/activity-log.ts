@@ -2,9 +2,11 @@
  * Appends one security activity entry written by the caller (a failed sign-in: no session script runs).
  *
  * KEYS: [log]  ARGV: [entry, max, ttlMs]. Returns 1. The entry format is activity.ts's.
+ * Key locking: declared; it touches only its one KEY.
  * Seam: the cap and retention come from the kit's `activity` option (`activityArgs`).
  */
 import type { LuaScript } from "../store";
+import { KEY_LOCKING } from "./prelude";
 
 export type LogActivityInput = {
   /** `P{U}:log` (keys.ts). */
@@ -15,7 +17,7 @@ export type LogActivityInput = {
 };
 
 export const LOG_ACTIVITY: LuaScript<LogActivityInput, void> = {
-  lua: `
+  lua: `${KEY_LOCKING}
 local logKey   = KEYS[1]
 local entry    = ARGV[1]
 local max      = tonumber(ARGV[2])

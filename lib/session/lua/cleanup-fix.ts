@@ -4,10 +4,11 @@
  *
  * Returns 0 nothing to do, 2 marker TTL set, 3 dead or unreadable value deleted, else a live record's bits:
  * 1 its TTL was set, 4 it was put back into its index (5 = both).
+ * Key locking: declared; it touches only its KEYS (the session key and the index).
  * Seam: one script over the session key and its user's index (one slot), so it never runs inside a sign-in.
  */
 import type { LuaScript } from "../store";
-import { RECORD } from "./prelude";
+import { KEY_LOCKING, RECORD } from "./prelude";
 
 export type FixSessionInput = {
   /** `P{U}:s:<hash>`. */
@@ -21,7 +22,7 @@ export type FixSessionInput = {
 
 /** The code described above. */
 export const FIX_SESSION: LuaScript<FixSessionInput, number> = {
-  lua: `${RECORD}
+  lua: `${KEY_LOCKING}${RECORD}
 local key      = KEYS[1]
 local idx      = KEYS[2]
 local hash     = ARGV[1]

@@ -3,6 +3,7 @@
  * timestamps, and sets the index's TTL to its longest-lived member's — the same liveness the session scripts use.
  *
  * Returns {removed index members, live members}.
+ * Key locking: not declared: it reads the session keys the index names (derived from `sp`).
  * Seam: a member without a TTL still counts for its own remaining life (cleanup-fix.ts gives it that TTL).
  */
 import type { LuaScript } from "../store";

@@ -10,6 +10,7 @@
  * sign-in that read the old version is refused from then on. `newDevice` is 1 when the log holds earlier sign-ins
  * and the caller did not vouch for the browser (knownDevice, e.g. from a signed device cookie): a user agent can be
  * copied, so its family is only shown, never trusted.
+ * Key locking: not declared: it prunes the index, reading and marking the session keys it names (derived from `sp`).
  * Seam: the cap and its policy come from config.ts (`maxSessionsPerUser`, `capPolicy`).
  */
 import type { UserKeys } from "../keys";

@@ -2,6 +2,7 @@
  * Lists a user's live sessions and, when asked, their newest activity, in one round trip (the devices page).
  *
  * Returns {live session records, newest activity entries}, each newline-joined, pruning the index on the way.
+ * Key locking: not declared: it reads the session keys the index names (derived from `sp`).
  * Seam: decoding is listing.ts `toListing`.
  */
 import type { UserKeys } from "../keys";

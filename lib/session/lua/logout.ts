@@ -2,6 +2,7 @@
  * Signs out this device: deletes its session, without a marker (the user asked for it).
  *
  * Returns {1, ended, live}.
+ * Key locking: not declared: it prunes the index afterwards, reading the session keys it names (derived from `sp`).
  * Seam: the session is named by its token hash, from the cookie the kit opened.
  */
 import type { UserKeys } from "../keys";

@@ -5,10 +5,12 @@
  * ARGV: [now, minuteTtl, hourTtl, keepTtl]
  * Returns newline-separated sections (no cjson): totals "k=v ...", the live count, "n=users ..." and the max, then
  * one "k=v ..." line per bucket key.
+ * Key locking: declared; it touches only its KEYS (every bucket it reads is one).
  * Seam: the snapshot's shape is metrics.ts `MetricsSnapshot`.
  */
 import { END_REASONS, type BucketCounts, type EndReason, type MetricsSnapshot } from "../metrics";
 import type { LuaScript } from "../store";
+import { KEY_LOCKING } from "./prelude";
 import {
   HOUR_MS,
   METRICS,
@@ -50,7 +52,7 @@ function bucket(start: number, line: string | undefined): BucketCounts {
 
 /** The snapshot, or null for a reply that is not the script's. */
 export const READ_METRICS: LuaScript<MetricsInput, MetricsSnapshot | null> = {
-  lua: `${METRICS}
+  lua: `${KEY_LOCKING}${METRICS}
 local firstBucket = 7 -- KEYS[7..]: the bucket hashes
 sweep()
 local function pairsOf(key)

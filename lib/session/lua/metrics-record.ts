@@ -4,10 +4,12 @@
  * KEYS: [live, born, users, totals, minute, hour]  ARGV: [now, minuteTtl, hourTtl, keepTtl, ...events], each event
  * space-separated: "c hash U createdAt expiresAt live" | "t hash expiresAt" | "e hash reason" | "u U live" | "f"
  * (U = the encoded user id). Returns 1.
+ * Key locking: declared; it touches only its six KEYS (events name sessions by hash, as hash fields and members).
  * Seam: `encodeEvent` is the one writer of that event format.
  */
 import type { MetricEvent } from "../metrics";
 import type { LuaScript } from "../store";
+import { KEY_LOCKING } from "./prelude";
 import { METRICS, metricsArgs, metricsKeysAt, type MetricsInput } from "./metrics-prelude";
 
 function encodeEvent(event: MetricEvent): string {
@@ -26,7 +28,7 @@ function encodeEvent(event: MetricEvent): string {
 }
 
 export const RECORD_METRICS: LuaScript<MetricsInput & { events: MetricEvent[] }, void> = {
-  lua: `${METRICS}
+  lua: `${KEY_LOCKING}${METRICS}
 local firstEvent = 5 -- ARGV[5..]: the events
 sweep()
 for i = firstEvent, #ARGV do

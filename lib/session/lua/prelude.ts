@@ -11,9 +11,20 @@
  * touches lives in one cluster slot (keys.ts). Time is the caller's `now` (never Redis TIME), so tests control
  * it and a record's own timestamps decide liveness even before Redis expires the key. No KEYS or SCAN command:
  * a user's sessions are found through the index only.
+ * Key locking: Upstash runs a script under a global lock unless its first line is `KEY_LOCKING` below, and then
+ * lets it touch only its KEYS. A script that reads session keys named by the index (derived here, from `sp`)
+ * must not declare it; each script's header says which it is (tests/integration/session-script-keys.test.ts runs
+ * every script and checks each declaring one touches nothing but its KEYS).
  * Seam: scripts run through `runScript` (store.ts): EVALSHA, EVAL on NOSCRIPT.
  */
 import { endedEvents, type MetricEvent } from "../metrics";
+
+/**
+ * The shebang that lets Upstash lock only a script's KEYS instead of running it under a global lock (so sessions
+ * do not serialize each other). First line of a script that touches nothing but its KEYS; Redis 7 itself knows
+ * the shebang but not this flag (the local REST server strips it, scripts/upstash-rest/script-flags.ts).
+ */
+export const KEY_LOCKING = "#!lua flags=allow-key-locking\n";
 
 /** Lua: the record header (see record.ts) and whole milliseconds as text. */
 export const RECORD = `

@@ -5,16 +5,17 @@
  * caller judges that reply as it judges a GET (validate.ts), so a revoked or expired session is never recreated
  * and the device is told why. `reauthAt` leads the record's JSON (record.ts): one anchored match replaces it, or
  * inserts it into a record written before the field existed. The TTL is unchanged (min(idle, absolute) left).
+ * Key locking: touches only KEYS[1], so it declares allow-key-locking (prelude.ts `KEY_LOCKING`).
  * Seam: the clock is the caller's `now`, like every other script.
  */
 import type { UserKeys } from "../keys";
 import type { LuaScript } from "../store";
-import { SESSIONS } from "./prelude";
+import { KEY_LOCKING, SESSIONS } from "./prelude";
 
 export type ReauthInput = { keys: UserKeys; hash: string; now: number };
 
 export const REAUTH: LuaScript<ReauthInput, unknown> = {
-  lua: `${SESSIONS}
+  lua: `${KEY_LOCKING}${SESSIONS}
 local key = KEYS[1]
 local now = tonumber(ARGV[1])
 local rec = live(key, now)

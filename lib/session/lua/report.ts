@@ -3,6 +3,7 @@
  *
  * Returns {-1, '', 0} when the link was used before, else {revoked 1|0, ended, live}. `SET NX` on the used-nonce
  * key makes the link single-use; that key lives as long as the link would have.
+ * Key locking: not declared: the session to revoke is found through the index, its key derived from `sp`.
  * Seam: the link itself is signed and checked in notify.ts.
  */
 import type { UserKeys } from "../keys";

@@ -3,6 +3,7 @@
  *
  * Returns {revoked, ended, 0}: how many sessions were revoked. Raising the version here means a credential change
  * that creates no session (a reset) still refuses every sign-in that read the old password (see create.ts).
+ * Key locking: not declared: it marks the session keys the index names (derived from `sp`).
  * Seam: the credential key is keys.ts `credentials`.
  */
 import type { UserKeys } from "../keys";

@@ -3,6 +3,7 @@
  *
  * Returns {revoked 1|0, ended, live}: revoked is 1 when a session of this user had that public id. Only this
  * user's index is searched, so another user's session is unreachable.
+ * Key locking: not declared: the session to revoke is found through the index, its key derived from `sp`.
  * Seam: the marker's lifetime is config.ts `markerTtlSeconds`.
  */
 import type { UserKeys } from "../keys";

@@ -2,6 +2,7 @@
  * Revokes every session of a user but the current one ("sign out everywhere else"), reason "revoked".
  *
  * Returns {revoked, ended, live}: how many other sessions were revoked.
+ * Key locking: not declared: it marks the session keys the index names (derived from `sp`).
  * Seam: the caller proves the current session by its cookie (the kit opens it first).
  */
 import type { UserKeys } from "../keys";

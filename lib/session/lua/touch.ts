@@ -3,11 +3,12 @@
  *
  * Returns the new expiresAt (ms) when touched, 0 when not due or the session is gone or revoked: a touch never
  * recreates a session revoked since its validation.
+ * Key locking: declared; it touches only its KEYS (the session key and the index).
  * Seam: the interval and both idle timeouts come from config.ts.
  */
 import type { UserKeys } from "../keys";
 import type { LuaScript } from "../store";
-import { SESSIONS } from "./prelude";
+import { KEY_LOCKING, SESSIONS } from "./prelude";
 
 export type TouchInput = {
   keys: UserKeys;
@@ -20,7 +21,7 @@ export type TouchInput = {
 
 /** The new expiresAt when touched, 0 when not. */
 export const TOUCH: LuaScript<TouchInput, number> = {
-  lua: `${SESSIONS}
+  lua: `${KEY_LOCKING}${SESSIONS}
 local key             = KEYS[1]
 local idx             = KEYS[2]
 local now             = tonumber(ARGV[1])

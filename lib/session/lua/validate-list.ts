@@ -5,6 +5,7 @@
  * an expired or unreadable record: the kit judges it exactly as a GET's reply), and {'2', record, records,
  * activity} for a live record: the list is read only then, so a signed-out cookie learns nothing. Read-only on
  * the cookie's own key.
+ * Key locking: not declared: the listing reads the session keys the index names (derived from `sp`).
  * Seam: the kit's `judge` (validate.ts) decides the validation from `value`, as for a GET.
  */
 import type { UserKeys } from "../keys";
