@@ -17,7 +17,25 @@ export function proxy(request: NextRequest, event: NextFetchEvent): Promise<Next
 
 export const config = {
   matcher: [
-    // Same as middleware.ts: every path that can render a page; api/session validates by itself.
-    "/((?!_next/static/|_next/image|api/health$|api/session$).*)",
+    // ACCOUNT_PATHS, always: without a session they redirect to sign-in.
+    "/(account|admin|devices|outbox)/:path*",
+    // Either session cookie name (dev and __Host-), even empty or twinned: the kit strips hand-off headers there.
+    {
+      source: "/((?!_next/static/|_next/image|api/health$|api/session$).*)",
+      has: [{ type: "header", key: "cookie", value: "(?:.*;)? *(?:__Host-)?session=.*" }],
+    },
+    // Anything a browser posts (Origin), a Server Action (Next-Action) and any body: the post guards.
+    {
+      source: "/((?!_next/static/|_next/image|api/health$|api/session$).*)",
+      has: [{ type: "header", key: "origin" }],
+    },
+    {
+      source: "/((?!_next/static/|_next/image|api/health$|api/session$).*)",
+      has: [{ type: "header", key: "next-action" }],
+    },
+    {
+      source: "/((?!_next/static/|_next/image|api/health$|api/session$).*)",
+      has: [{ type: "header", key: "content-type" }],
+    },
   ],
 };
