@@ -14,7 +14,8 @@
 import { cookies, headers } from "next/headers";
 import { after, NextResponse, userAgent, type NextFetchEvent, type NextRequest } from "next/server";
 import { cache } from "react";
-import { operationsFromEnv } from "./config";
+import type { Redis } from "@upstash/redis";
+import { loadSessionConfig, operationsFromEnv, type SessionConfig } from "./config";
 import { deviceFromParts } from "./device";
 import {
   endedCookieName,
@@ -38,6 +39,21 @@ import type {
 } from "./types";
 
 let singleton: SessionKit | undefined;
+let redisFactory: ((config: SessionConfig) => Redis) | undefined;
+
+/**
+ * Gives the app-wide kit its Redis client instead of the fetch-based default, e.g. a Node-only transport at
+ * the top of proxy.ts (docs/proxy.example.ts). Each bundle (middleware, rendering) has its own kit: this one
+ * applies to the file that calls it. Must run before the kit is first used.
+ */
+export function setSessionRedis(factory: (config: SessionConfig) => Redis): void {
+  if (singleton !== undefined) {
+    throw new Error(
+      "session: setSessionRedis() must run before the kit is first used (call it at module top)",
+    );
+  }
+  redisFactory = factory;
+}
 
 /** Hands bookkeeping to `after()` inside a request; outside one (scripts, tests) it just runs. */
 function deferTask(task: () => Promise<unknown>): void {
@@ -54,10 +70,14 @@ function deferTask(task: () => Promise<unknown>): void {
  * (`SESSION_ACTIVITY=0`) are on.
  */
 export function getSessionKit(): SessionKit {
-  singleton ??= createSessionKit({
-    ...operationsFromEnv(),
-    defer: deferTask,
-  });
+  if (singleton === undefined) {
+    const redis = redisFactory?.(loadSessionConfig());
+    singleton = createSessionKit({
+      ...operationsFromEnv(),
+      defer: deferTask,
+      ...(redis === undefined ? {} : { redis }),
+    });
+  }
   return singleton;
 }
 

@@ -9,14 +9,14 @@ import { connectCpuMeter, type CpuMeter } from "./cpu";
 import { appEnv, startApp, type App } from "./next-app";
 import type { RestProcess } from "./rest-process";
 import { measureThroughput, type LoadTarget, type ThroughputRow } from "./throughput";
-import { BENCH_USER, buildVariants, type Variant, type VariantId } from "./variants";
+import { BENCH_USER, buildVariants, LABELS, POOL_ENV, type InstanceId, type VariantId } from "./variants";
 
 const ROUNDS = Number(process.env.BENCH_FOUR_ROUNDS ?? 4);
 const ROUND_SECONDS = Number(process.env.BENCH_FOUR_ROUND_SECONDS ?? 3);
 const IDS: VariantId[] = ["none", "passthrough", "edge", "node", "everywhere"];
 
 export type FourWaysRow = ThroughputRow & {
-  variant: VariantId;
+  variant: InstanceId;
   page: "account" | "public";
   connections: number;
 };
@@ -25,7 +25,7 @@ export type Target = { name: string; value: number; target: string; met: boolean
 
 export type FourWaysResult = {
   rows: FourWaysRow[];
-  variants: { id: VariantId; label: string }[];
+  variants: { id: InstanceId; label: string }[];
   rounds: number;
   roundSeconds: number;
   /** `<main>` of every variant's pages compared: null when identical, else what differed. */
@@ -42,7 +42,7 @@ async function mainOf(url: string, headers: Record<string, string>): Promise<str
   return /<main>[\s\S]*<\/main>/.exec(html)?.[0] ?? `(no <main> in ${url})`;
 }
 
-async function compareMarkup(apps: Map<VariantId, App>, cookie: string): Promise<string | null> {
+async function compareMarkup(apps: Map<InstanceId, App>, cookie: string): Promise<string | null> {
   const seen = new Map<string, string[]>();
   for (const [id, app] of apps) {
     for (const [path, headers] of [
@@ -60,7 +60,7 @@ async function compareMarkup(apps: Map<VariantId, App>, cookie: string): Promise
 
 function row(
   rows: FourWaysRow[],
-  variant: VariantId,
+  variant: InstanceId,
   page: FourWaysRow["page"],
   connections: number,
 ): FourWaysRow {
@@ -70,7 +70,7 @@ function row(
 }
 
 function targetsOf(rows: FourWaysRow[], bareGetP50: number): Target[] {
-  const rps = (variant: VariantId, page: FourWaysRow["page"] = "account"): number =>
+  const rps = (variant: InstanceId, page: FourWaysRow["page"] = "account"): number =>
     row(rows, variant, page, 10).rps;
   const atLeast = (name: string, value: number, min: number): Target => ({
     name,
@@ -93,6 +93,12 @@ function targetsOf(rows: FourWaysRow[], bareGetP50: number): Target[] {
     },
     atLeast("public page, no cookie: (c)/(a) req/s", rps("edge", "public") / rps("none", "public"), 0.95),
     atLeast("public page, no cookie: (d)/(a) req/s", rps("node", "public") / rps("none", "public"), 0.95),
+    {
+      name: "Node transport: (d′)/(d) req/s, 10 connections (kept only if above 1)",
+      value: rps("node-pool") / rps("node"),
+      target: "> 1.00",
+      met: rps("node-pool") / rps("node") > 1,
+    },
     atLeast(
       "public page, no cookie, nonce CSP everywhere: (e)/(a) req/s",
       rps("everywhere", "public") / rps("none", "public"),
@@ -106,18 +112,25 @@ export async function measureFourWays(
   redisUrl: string,
   bareGetP50: number,
 ): Promise<FourWaysResult> {
-  const variants: Variant[] = await buildVariants(IDS, appEnv(rest));
-  const apps = new Map<VariantId, App>();
+  const variants = await buildVariants(IDS, appEnv(rest));
+  const node = variants.find((variant) => variant.id === "node");
+  const instances = [
+    ...variants.map((variant) => ({ ...variant, env: {} as Record<string, string> })),
+    ...(node === undefined
+      ? []
+      : [{ id: "node-pool" as const, label: LABELS["node-pool"], dir: node.dir, env: POOL_ENV }]),
+  ];
+  const apps = new Map<InstanceId, App>();
   const meters: CpuMeter[] = [];
   try {
-    for (const variant of variants) apps.set(variant.id, await startApp(rest, {}, variant.dir));
+    for (const instance of instances) apps.set(instance.id, await startApp(rest, instance.env, instance.dir));
     const kit = createSessionKit({ env: appEnv(rest) });
     const created = await kit.createSession({ userId: BENCH_USER, device: { userAgent: "bench" } });
     if (!created.ok) throw new Error(`bench: createSession failed (${created.reason})`);
     const cookie = `${created.cookie.name}=${created.cookie.value}`;
     const markupDiffers = await compareMarkup(apps, cookie);
-    const targets: (LoadTarget & { variant: VariantId; page: FourWaysRow["page"] })[] = [];
-    for (const variant of variants) {
+    const targets: (LoadTarget & { variant: InstanceId; page: FourWaysRow["page"] })[] = [];
+    for (const variant of instances) {
       const app = apps.get(variant.id);
       if (app === undefined) continue;
       const cpu = await connectCpuMeter({ next: app.pid, rest: rest.pid }, redisUrl, rest.requests);
@@ -152,7 +165,7 @@ export async function measureFourWays(
     }));
     return {
       rows,
-      variants: variants.map(({ id, label }) => ({ id, label })),
+      variants: instances.map(({ id, label }) => ({ id, label })),
       rounds: ROUNDS,
       roundSeconds: ROUND_SECONDS,
       markupDiffers,

@@ -12,6 +12,9 @@ import { REPO_ROOT, exitCode, spawnNext } from "../lib-next";
 
 export type VariantId = "none" | "passthrough" | "edge" | "node" | "everywhere";
 
+/** A running configuration: a variant's build, and the environment it starts with. */
+export type InstanceId = VariantId | "node-pool";
+
 export type Variant = { id: VariantId; label: string; dir: string };
 
 export const VARIANTS_DIR = ".next-bench-variants";
@@ -25,13 +28,33 @@ const EVERY_PAGE_MATCHER = `export const config = {
 };
 `;
 
-const LABELS: Record<VariantId, string> = {
+export const LABELS: Record<InstanceId, string> = {
   none: "(a) no middleware",
   passthrough: "(b) pass-through middleware",
   edge: "(c) kit, Edge middleware.ts",
   node: "(d) kit, Node proxy.ts",
   everywhere: "(e) kit on every path (nonce CSP everywhere)",
+  "node-pool": "(d′) kit, Node proxy.ts + undici Pool (lib/node/upstash-pool.ts)",
 };
+
+/** Environment that switches the node variant to the pooled transport (the same build, started twice). */
+export const POOL_ENV = { BENCH_NODE_TRANSPORT: "pool" };
+
+const POOL_SWITCH = `if (process.env.BENCH_NODE_TRANSPORT === "pool") setSessionRedis(pooledSessionRedis);`;
+
+/**
+ * docs/proxy.example.ts with its Redis transport chosen at start: fetch by default, the undici Pool with
+ * POOL_ENV, whichever the example ships with.
+ */
+function switchableProxy(example: string): string {
+  const wired = "setSessionRedis(pooledSessionRedis);";
+  if (example.includes(wired)) return example.replace(wired, POOL_SWITCH);
+  const imports =
+    'import { setSessionRedis } from "@/lib/session/next";\n' +
+    'import { pooledSessionRedis } from "@/lib/node/upstash-pool";\n';
+  const body = example.indexOf("\nexport ");
+  return `${example.slice(0, body)}\n${imports}${POOL_SWITCH}\n${example.slice(body)}`;
+}
 
 const LAYOUT = `import type { ReactNode } from "react";
 
@@ -122,7 +145,7 @@ function frontFile(id: VariantId): [string, string] | null {
   if (id === "passthrough") return ["middleware.ts", PASS_THROUGH];
   if (id === "edge") return ["middleware.ts", middleware];
   if (id === "everywhere") return ["middleware.ts", withEveryPageMatcher(middleware)];
-  return ["proxy.ts", readFileSync(join(REPO_ROOT, "docs", "proxy.example.ts"), "utf8")];
+  return ["proxy.ts", switchableProxy(readFileSync(join(REPO_ROOT, "docs", "proxy.example.ts"), "utf8"))];
 }
 
 /** Writes the variant's files; keeps its last build unless `clean`. */
