@@ -11,7 +11,7 @@ import type { RestProcess } from "./rest-process";
 import { measureThroughput, type LoadTarget, type ThroughputRow } from "./throughput";
 import { BENCH_USER, buildVariants, LABELS, POOL_ENV, type InstanceId, type VariantId } from "./variants";
 
-const ROUNDS = Number(process.env.BENCH_FOUR_ROUNDS ?? 4);
+const ROUNDS = Number(process.env.BENCH_FOUR_ROUNDS ?? 3);
 const ROUND_SECONDS = Number(process.env.BENCH_FOUR_ROUND_SECONDS ?? 3);
 const IDS: VariantId[] = ["none", "passthrough", "edge", "node", "everywhere"];
 

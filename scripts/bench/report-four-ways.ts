@@ -142,7 +142,10 @@ export function renderUpstashCost(cost: UpstashCost, fourWays: FourWaysResult | 
       `${(sent.commandsPerMonth / 1e6).toFixed(2)} M commands, **${dollars(sent.dollars)}** a month; counted ` +
       `with the commands inside scripts, ${fixed(inScripts.commandsPerRequest, 3)} per request, ` +
       `${(inScripts.commandsPerMonth / 1e6).toFixed(2)} M commands, **${dollars(inScripts.dollars)}** a month ` +
-      `(at $${(PRICE_PER_COMMAND * 100_000).toFixed(2)} per 100K).`,
+      `(at $${(PRICE_PER_COMMAND * 100_000).toFixed(2)} per 100K). The validations alone, ` +
+      `${cost.validation.sent} command each, are ` +
+      `${dollars(MONTHLY_PROTECTED_REQUESTS * cost.validation.sent * PRICE_PER_COMMAND)}; busier sessions share ` +
+      "the touches among more requests.",
     "",
   ];
 }

@@ -126,11 +126,18 @@ function nextConfig(): string {
   return source.replace(opening, `${opening}\n  typescript: { ignoreBuildErrors: true },`);
 }
 
-const TSCONFIG = JSON.stringify(
-  { extends: "../../tsconfig.json", include: ["**/*.ts", "**/*.tsx"] },
-  null,
-  2,
-);
+/**
+ * The repo's compiler options with `@/` pointing two levels up (the repo's lib/), not `extends`: with the repo's
+ * tsconfig as base, Turbopack resolves the variant's convention files (middleware, instrumentation) in the repo,
+ * so the variant without middleware would get the repo's.
+ */
+function tsconfig(): string {
+  const base = JSON.parse(readFileSync(join(REPO_ROOT, "tsconfig.json"), "utf8")) as {
+    compilerOptions: Record<string, unknown>;
+  };
+  const compilerOptions = { ...base.compilerOptions, paths: { "@/*": ["../../*"] } };
+  return JSON.stringify({ compilerOptions, include: ["**/*.ts", "**/*.tsx"] }, null, 2);
+}
 
 function withEveryPageMatcher(middleware: string): string {
   const at = middleware.indexOf("export const config");
@@ -161,7 +168,7 @@ function writeVariant(id: VariantId): Variant {
       join("lib", "web", "http-policy.ts"),
       readFileSync(join(REPO_ROOT, "lib", "web", "http-policy.ts"), "utf8"),
     ],
-    ["tsconfig.json", TSCONFIG],
+    ["tsconfig.json", tsconfig()],
     [join("app", "layout.tsx"), LAYOUT],
     [join("app", "page.tsx"), PUBLIC_PAGE],
     [join("app", "account", "page.tsx"), kit ? ACCOUNT_WITH_KIT : ACCOUNT_WITHOUT_KIT],
@@ -172,15 +179,42 @@ function writeVariant(id: VariantId): Variant {
   return { id, label: LABELS[id], dir };
 }
 
+/** Whether a build has middleware or a proxy (the manifest lists Edge middleware; a proxy is a file). */
+function hasFront(dir: string): boolean {
+  const server = join(dir, ".next", "server");
+  const manifest = JSON.parse(readFileSync(join(server, "middleware-manifest.json"), "utf8")) as {
+    middleware?: Record<string, unknown>;
+  };
+  return Object.keys(manifest.middleware ?? {}).length > 0 || existsSync(join(server, "middleware.js"));
+}
+
+const NEVER_MATCHING = `import { NextResponse } from "next/server";
+
+export default function middleware(): NextResponse {
+  return NextResponse.next();
+}
+
+export const config = { matcher: ["/__bench-never-matches"] };
+`;
+
+async function build(variant: Variant, env: NodeJS.ProcessEnv): Promise<void> {
+  process.stderr.write(`bench: next build ${variant.label}\n`);
+  const code = await exitCode(spawnNext(["build", variant.dir], { ...env, NEXT_DIST_DIR: ".next" }));
+  if (code !== 0) throw new Error(`bench: next build of ${variant.label} failed with exit code ${code}`);
+}
+
 /** Writes and builds every variant, one after the other (BENCH_SKIP_BUILD=1 reuses the last builds). */
 export async function buildVariants(ids: readonly VariantId[], env: NodeJS.ProcessEnv): Promise<Variant[]> {
   const variants = ids.map(writeVariant);
   for (const variant of variants) {
     const built = existsSync(join(variant.dir, ".next", "BUILD_ID"));
-    if (process.env.BENCH_SKIP_BUILD === "1" && built) continue;
-    process.stderr.write(`bench: next build ${variant.label}\n`);
-    const code = await exitCode(spawnNext(["build", variant.dir], { ...env, NEXT_DIST_DIR: ".next" }));
-    if (code !== 0) throw new Error(`bench: next build of ${variant.label} failed with exit code ${code}`);
+    if (!(process.env.BENCH_SKIP_BUILD === "1" && built)) await build(variant, env);
+    if (variant.id === "none" && hasFront(variant.dir)) {
+      // Turbopack found a middleware outside the variant: give it one that never runs instead.
+      writeFileSync(join(variant.dir, "middleware.ts"), NEVER_MATCHING);
+      variant.label = `${variant.label} (its middleware matches no path)`;
+      await build(variant, env);
+    }
   }
   return variants;
 }
