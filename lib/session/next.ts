@@ -14,7 +14,6 @@
 import { cookies, headers } from "next/headers";
 import { after, NextResponse, userAgent, type NextFetchEvent, type NextRequest } from "next/server";
 import { cache } from "react";
-import type { Redis } from "@upstash/redis";
 import { loadSessionConfig, operationsFromEnv, type SessionConfig } from "./config";
 import { deviceFromParts } from "./device";
 import {
@@ -27,6 +26,7 @@ import {
 import { HANDOFF_HEADER } from "./handoff";
 import { sameOriginPath } from "./path";
 import { refuseCrossSiteRequest, refuseServerActionBody, type Refusal } from "./request-guards";
+import type { SessionKitOptions } from "./context";
 import { createSessionKit, type SessionKit } from "./kit";
 import type {
   DeviceInfo,
@@ -39,6 +39,8 @@ import type {
 } from "./types";
 
 let singleton: SessionKit | undefined;
+/** An @upstash/redis client, as `createSessionKit({ redis })` takes it. */
+type Redis = NonNullable<SessionKitOptions["redis"]>;
 let redisFactory: ((config: SessionConfig) => Redis) | undefined;
 
 /**

@@ -86,7 +86,9 @@ export function renderUpstashCost(cost: UpstashCost, fourWays: FourWaysResult | 
   const inScripts = monthlyPrice(cost, "inScripts");
   const loaded = (fourWays?.rows ?? []).filter(
     (row) =>
-      row.page === "account" && row.connections === 10 && (row.variant === "edge" || row.variant === "node"),
+      row.page === "account" &&
+      row.connections === 10 &&
+      (row.variant === "edge" || row.variant === "node-pool"),
   );
   const perHour = (way: "sent" | "all"): string => {
     const touch = way === "sent" ? cost.touch.sent : cost.touch.sent + cost.touch.inScripts;

@@ -1,9 +1,10 @@
 /**
  * "The same page, four ways": small Next apps generated under .next-bench-variants/ (ignored by git, lint and
  * tsc), each serving the same two dynamic pages with the same markup: `/` (public) and `/account` (prints the
- * signed-in user). They differ only in what runs in front: nothing, a pass-through middleware, the kit in Edge
- * middleware.ts (the repo's own file), the kit in a Node proxy.ts (docs/proxy.example.ts), and the kit on every
- * path (the matcher before ADR 013: a nonce CSP on every page). Imports of `@/lib/...` resolve to the repo's
+ * signed-in user). They differ only in what runs in front: nothing (a middleware that matches no path, as
+ * Turbopack would otherwise pick up the repo's), a pass-through middleware, the kit in Edge middleware.ts (the
+ * repo's own file), the kit in a Node proxy.ts (docs/proxy.example.ts, started once over its undici Pool and once
+ * over Next's fetch) and the kit on every path (the matcher before ADR 013: a nonce CSP on every page). Imports of `@/lib/...` resolve to the repo's
  * files (tsconfig extends the repo's), and next.config is the repo's, so the headers and limits are the app's.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -29,12 +30,12 @@ const EVERY_PAGE_MATCHER = `export const config = {
 `;
 
 export const LABELS: Record<InstanceId, string> = {
-  none: "(a) no middleware",
+  none: "(a) no middleware (a middleware file that matches no path)",
   passthrough: "(b) pass-through middleware",
   edge: "(c) kit, Edge middleware.ts",
-  node: "(d) kit, Node proxy.ts",
+  node: "(d₀) kit, Node proxy.ts over Next's fetch",
   everywhere: "(e) kit on every path (nonce CSP everywhere)",
-  "node-pool": "(d′) kit, Node proxy.ts + undici Pool (lib/node/upstash-pool.ts)",
+  "node-pool": "(d) kit, Node proxy.ts over an undici Pool (docs/proxy.example.ts)",
 };
 
 /** Environment that switches the node variant to the pooled transport (the same build, started twice). */
@@ -148,7 +149,8 @@ function withEveryPageMatcher(middleware: string): string {
 /** The front file of a variant: [file name, content], or null for none. */
 function frontFile(id: VariantId): [string, string] | null {
   const middleware = readFileSync(join(REPO_ROOT, "middleware.ts"), "utf8");
-  if (id === "none") return null;
+  // Without a middleware file of its own, Turbopack builds the repo's (it looks up the tree): one that never runs.
+  if (id === "none") return ["middleware.ts", NEVER_MATCHING];
   if (id === "passthrough") return ["middleware.ts", PASS_THROUGH];
   if (id === "edge") return ["middleware.ts", middleware];
   if (id === "everywhere") return ["middleware.ts", withEveryPageMatcher(middleware)];
@@ -179,15 +181,6 @@ function writeVariant(id: VariantId): Variant {
   return { id, label: LABELS[id], dir };
 }
 
-/** Whether a build has middleware or a proxy (the manifest lists Edge middleware; a proxy is a file). */
-function hasFront(dir: string): boolean {
-  const server = join(dir, ".next", "server");
-  const manifest = JSON.parse(readFileSync(join(server, "middleware-manifest.json"), "utf8")) as {
-    middleware?: Record<string, unknown>;
-  };
-  return Object.keys(manifest.middleware ?? {}).length > 0 || existsSync(join(server, "middleware.js"));
-}
-
 const NEVER_MATCHING = `import { NextResponse } from "next/server";
 
 export default function middleware(): NextResponse {
@@ -209,12 +202,6 @@ export async function buildVariants(ids: readonly VariantId[], env: NodeJS.Proce
   for (const variant of variants) {
     const built = existsSync(join(variant.dir, ".next", "BUILD_ID"));
     if (!(process.env.BENCH_SKIP_BUILD === "1" && built)) await build(variant, env);
-    if (variant.id === "none" && hasFront(variant.dir)) {
-      // Turbopack found a middleware outside the variant: give it one that never runs instead.
-      writeFileSync(join(variant.dir, "middleware.ts"), NEVER_MATCHING);
-      variant.label = `${variant.label} (its middleware matches no path)`;
-      await build(variant, env);
-    }
   }
   return variants;
 }
