@@ -9,6 +9,23 @@ import { pageSecurityHeaders, SERVER_ACTION_BODY_LIMIT_BYTES } from "@/lib/web/h
 /** The pages of the `app/(account)` route group: signed in only (tests/unit/session-routes.test.ts keeps them equal). */
 export const ACCOUNT_PATHS = ["/account", "/admin", "/devices", "/outbox"] as const;
 
+/**
+ * The pages of the `app/(auth)` route group: where passwords are typed and emailed links (bearer tokens) are opened.
+ * Middleware runs on them with or without a cookie, so they always get the nonce CSP (ADR 013); only anonymous
+ * visits to the other public pages skip it.
+ */
+export const AUTH_PAGE_PATHS = [
+  "/check-email",
+  "/email-change",
+  "/forgot-password",
+  "/login",
+  "/mail",
+  "/not-me",
+  "/reset-password",
+  "/signup",
+  "/verify-email",
+] as const;
+
 /** Security activity entries the devices page shows. */
 export const DEVICES_ACTIVITY_LIMIT = 20;
 

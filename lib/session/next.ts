@@ -14,7 +14,7 @@
 import { cookies, headers } from "next/headers";
 import { after, NextResponse, userAgent, type NextFetchEvent, type NextRequest } from "next/server";
 import { cache } from "react";
-import { operationsFromEnv } from "./config";
+import { loadSessionConfig, operationsFromEnv, type SessionConfig } from "./config";
 import { deviceFromParts } from "./device";
 import {
   buildCookie,
@@ -28,6 +28,7 @@ import {
 import { HANDOFF_HEADER } from "./handoff";
 import { sameOriginPath } from "./path";
 import { refuseCrossSiteRequest, refuseServerActionBody, type Refusal } from "./request-guards";
+import type { SessionKitOptions } from "./context";
 import { createSessionKit, kitContext, type SessionKit } from "./kit";
 import type {
   DeviceInfo,
@@ -40,6 +41,23 @@ import type {
 } from "./types";
 
 let singleton: SessionKit | undefined;
+/** An @upstash/redis client, as `createSessionKit({ redis })` takes it. */
+type Redis = NonNullable<SessionKitOptions["redis"]>;
+let redisFactory: ((config: SessionConfig) => Redis) | undefined;
+
+/**
+ * Gives the app-wide kit its Redis client instead of the fetch-based default, e.g. a Node-only transport at
+ * the top of proxy.ts (docs/proxy.example.ts). Each bundle (middleware, rendering) has its own kit: this one
+ * applies to the file that calls it. Must run before the kit is first used.
+ */
+export function setSessionRedis(factory: (config: SessionConfig) => Redis): void {
+  if (singleton !== undefined) {
+    throw new Error(
+      "session: setSessionRedis() must run before the kit is first used (call it at module top)",
+    );
+  }
+  redisFactory = factory;
+}
 
 /** Hands bookkeeping to `after()` inside a request; outside one (scripts, tests) it just runs. */
 function deferTask(task: () => Promise<unknown>): void {
@@ -56,10 +74,14 @@ function deferTask(task: () => Promise<unknown>): void {
  * (`SESSION_ACTIVITY=0`) are on.
  */
 export function getSessionKit(): SessionKit {
-  singleton ??= createSessionKit({
-    ...operationsFromEnv(),
-    defer: deferTask,
-  });
+  if (singleton === undefined) {
+    const redis = redisFactory?.(loadSessionConfig());
+    singleton = createSessionKit({
+      ...operationsFromEnv(),
+      defer: deferTask,
+      ...(redis === undefined ? {} : { redis }),
+    });
+  }
   return singleton;
 }
 

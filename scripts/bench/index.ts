@@ -1,7 +1,9 @@
 /**
- * `npm run bench [-- --compare]`: measures the kit on an isolated stack and writes docs/BENCHMARKS.md.
- * Not part of `npm test`. Order: CPU costs, client latency (stack only), then `next build` + `next start` for the
- * bundle size, commands per operation (INFO commandstats) and throughput. Loopback only.
+ * `npm run bench [-- --compare] [--only app,four-ways,upstash] [--no-write]`: measures the kit on an isolated
+ * stack and writes docs/BENCHMARKS.md (a full run only; `--only` prints the sections it ran). Not part of
+ * `npm test`. Order: CPU costs and client latency (stack only); "app": `next build` + `next start` of the app for
+ * the bundle size, commands per operation (MONITOR) and throughput; "four-ways": five small builds of the same
+ * page (four-ways.ts); "upstash": commands and price per request and session-hour. Loopback only.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,14 +17,17 @@ import { connectCpuMeter, type CpuMeter } from "./cpu";
 import { measureCommandsPerOp, type OpRow } from "./commands-per-op";
 import { measureCryptoCost } from "./crypto-cost";
 import { enumerationSection, measureEnumeration } from "./enumeration";
-import { measureLatency, type LatencyRow } from "./latency";
+import { measureLatency } from "./latency";
 import { describeMachine, formatLoad } from "./machine";
 import { appEnv, BENCH_DIST_DIR, buildApp, startApp } from "./next-app";
 import { createSessionKit, loadSessionConfig } from "../../lib/session/index";
 import { buildPasswords, unsealCookie } from "../../lib/session/cookie";
 import { startRestProcess } from "./rest-process";
-import { renderMarkdown, throughputRatio, type Results } from "./report";
-import { ms, ratio } from "./stats";
+import { renderMarkdown, type Results } from "./report";
+import { findingsFor } from "./findings";
+import { measureFourWays, type FourWaysResult } from "./four-ways";
+import { renderFourWays, renderUpstashCost } from "./report-four-ways";
+import type { RestProcess } from "./rest-process";
 import {
   LOAD,
   mainTargets,
@@ -32,98 +37,7 @@ import {
   type ThroughputResult,
   type ThroughputRow,
 } from "./throughput";
-
-const PROTECTED_ROWS = ["protected page", "prefetch", "devices page", "session watch"];
-
-const USER_LOOKUP_CAUSE =
-  "HGETALL is the starter app's user-record lookup `getUserById` (lib/auth/users.ts), not the kit: the root " +
-  "layout's header asks for the signed-in email on every page (app/site-header.tsx → `getCurrentUser`, " +
-  "lib/auth/dal.ts), and /account asks again for the same record (app/(account)/account/page.tsx; " +
-  "`getUserById` is not wrapped in React `cache`). The kit's own share is the one GET in middleware: rendering " +
-  "verifies the signed hand-off without Redis, as the prefetch row (no page body rendered) shows.";
-
-const RATE_LIMIT_CAUSE =
-  "Sign-in's steady-state EVAL (BENCH_TRACE=1 shows it on the rate-limit key): @upstash/ratelimit sends EVALSHA " +
-  "of its script, which plain Redis 7 never loaded (it refuses the `#!lua flags=allow-key-locking` shebang), " +
-  "then lib/auth/rate-limit.ts re-sends the stripped script in full with EVAL: two round trips per check " +
-  "instead of one. On Upstash the shebang is accepted, so this is a cost of the local stack only.";
-
-const SESSION_ROUTE_CAUSE =
-  "GET /api/session validates twice: middleware (one GET) and then the route itself, which calls " +
-  "`kit.validateSessionToken` (app/api/session/route.ts, `current()`) instead of `getCurrentSession()`, the " +
-  "function that accepts middleware's signed hand-off.";
-
-function findingsFor(results: Omit<Results, "findings">): string[] {
-  const findings: string[] = [];
-  let userLookups = false;
-  for (const row of results.ops) {
-    if (!PROTECTED_ROWS.some((prefix) => row.operation.startsWith(prefix))) continue;
-    const verdict = row.commands <= 1 ? "meets" : "misses";
-    findings.push(
-      `${row.operation}: ${row.commands} round trips (${row.detail}), ${verdict} the target of 1.`,
-    );
-    if (row.detail.includes("HGETALL")) userLookups = true;
-  }
-  if (userLookups) findings.push(USER_LOOKUP_CAUSE);
-  const signIn = results.ops.find((row) => row.operation.startsWith("sign-in"));
-  if (signIn !== undefined && /(^| )EVAL×/.test(signIn.detail)) findings.push(RATE_LIMIT_CAUSE);
-  const watch = results.ops.find((row) => row.operation.startsWith("session watch"));
-  if (watch !== undefined && watch.detail.includes("GET×2")) findings.push(SESSION_ROUTE_CAUSE);
-  const base: LatencyRow | undefined = results.latency[0];
-  const validate: LatencyRow | undefined = results.latency[1];
-  if (base !== undefined && validate !== undefined) {
-    const verdict = validate.ratioP50 <= 1.1 ? "meets" : "misses";
-    const overheadMs = validate.summary.p50 - base.summary.p50;
-    findings.push(
-      `validateSessionToken / bare GET: p50 ratio ${ratio(validate.ratioP50)}, mean ratio ${ratio(validate.ratioMean)}, ` +
-        `paired ratio ${ratio(validate.ratioPaired)} (median per-round difference ${ms(validate.pairedDelta)} ms), ` +
-        `${verdict} the target ≤ 1.10. Both send one GET; the difference, ${ms(overheadMs)} ms at p50 on top of a ` +
-        `${ms(base.summary.p50)} ms loopback GET, is the kit's own work (for a cookie seen in the last minute: a cache ` +
-        "lookup instead of the iron unseal and SHA-256, the key, a second cache lookup instead of the record's zod " +
-        "decode when the stored value is unchanged, the expiry checks; open.ts `openCookie` and `decodeRecord`) and " +
-        "run-to-run noise on a shared machine (rerun to see its spread). The same overhead is ≤ 10 % of any round " +
-        `trip of ${ms(overheadMs * 10)} ms or more (a hosted Upstash database is typically further away than that).`,
-    );
-  }
-  const throughput = throughputRatio(results);
-  const rows = results.throughput.rows;
-  const relative = (index: number): string =>
-    ratio((rows[index]?.rps ?? Number.NaN) / (rows[0]?.rps ?? Number.NaN));
-  const cpu = (index: number): string => {
-    const row = rows[index];
-    if (row === undefined) return "n/a";
-    const { next, bench, rest, redis } = row.cpuPerRequest;
-    return `${next.toFixed(1)} + ${bench.toFixed(1)} + ${rest.toFixed(1)} + ${redis.toFixed(2)} ms`;
-  };
-  // Round trips per page as counted above, so the explanation follows the measurement.
-  const sent = (prefix: string): string =>
-    results.ops.find((row) => row.operation.startsWith(prefix))?.detail ?? "not measured";
-  const windowRows = results.windowed.rows;
-  const windowRelative = (index: number): string =>
-    ratio((windowRows[index]?.rps ?? Number.NaN) / (windowRows[0]?.rps ?? Number.NaN));
-  const nextCpu = (row: ThroughputRow | undefined): number => row?.cpuPerRequest.next ?? Number.NaN;
-  // The GET's share: the same signed-in page with and without it, each against its own run's signed-out page.
-  const withGet = nextCpu(rows[2]) - nextCpu(rows[0]);
-  const withoutGet = nextCpu(windowRows[2]) - nextCpu(windowRows[0]);
-  findings.push(
-    `Protected / public throughput: ${ratio(throughput)}, ${throughput >= 0.85 ? "meets" : "misses"} the target ≥ 0.85. ` +
-      `Relative to / signed out: / signed in ${relative(2)} (Redis: ${sent("public page with a session")}; plus the ` +
-      `signed-in header), /login ${relative(3)} (a public form page: rendering weight without a session), /account ` +
-      `${relative(1)} (Redis: ${sent("protected page, full load")}; plus its form). CPU per request (next start + ` +
-      `autocannon + REST server + redis-server): / signed out ${cpu(0)}, / signed in ${cpu(2)}, /account ` +
-      `${cpu(1)}.`,
-    `Where the signed-in cost goes: the same build with the revalidate window on (no Redis command per request, ` +
-      `everything else unchanged), loaded in the same rounds, reaches / signed in ${windowRelative(2)} and /account ` +
-      `${windowRelative(1)} of its own / signed out (whose rate, ${windowRows[0]?.rps.toFixed(1) ?? "n/a"} req/s ` +
-      `against ${rows[0]?.rps.toFixed(1) ?? "n/a"}, shows how alike the two apps ran). Next-process CPU per request ` +
-      `of / signed in above / signed out: ${ms(withGet)} ms with the per-request GET, ${ms(withoutGet)} ms without ` +
-      `it, so the GET (one REST call through the Edge sandbox's fetch, and the record's decode) accounts for ` +
-      `${ms(withGet - withoutGet)} ms (${((100 * (withGet - withoutGet)) / withGet).toFixed(0)} %) and the cookie ` +
-      "check, the hand-off HMAC and the signed-in header for the rest. The REST server's share is what a hosted " +
-      "Upstash would take off this machine.",
-  );
-  return findings;
-}
+import { measureUpstashCost, type UpstashCost } from "./upstash-cost";
 
 /** Revalidate window of the second app: long enough that no snapshot goes stale during the load. */
 const WINDOW_SECONDS = 600;
@@ -149,41 +63,42 @@ async function cookieUnderWindow(env: NodeJS.ProcessEnv, cookieHeader: string): 
   return `${created.cookie.name}=${created.cookie.value}`;
 }
 
-async function main(): Promise<void> {
-  const started = performance.now();
-  const compare = process.argv.includes("--compare");
-  const machine = describeMachine();
-  const stack = await startStack({ useRedisUrl: false, allowEmbedded: false });
-  if (stack.redisUrl === undefined || stack.kind !== "redis-server") {
-    throw new Error("bench: needs a stack-owned redis-server (install redis-server)");
+const SECTIONS = ["app", "four-ways", "upstash"] as const;
+type Section = (typeof SECTIONS)[number];
+
+/** `--only a,b`: the sections to run (all by default). */
+function selectedSections(): Set<Section> {
+  const at = process.argv.indexOf("--only");
+  if (at === -1) return new Set(SECTIONS);
+  const names = (process.argv[at + 1] ?? "").split(",").filter((name) => name !== "");
+  const unknown = names.filter((name) => !(SECTIONS as readonly string[]).includes(name));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new Error(`bench: --only takes a comma-separated list of ${SECTIONS.join(", ")}`);
   }
-  process.stderr.write(`bench: redis ${stack.redisUrl}, REST ${stack.restUrl}\n`);
-  let stopApp = async (): Promise<void> => {};
-  let stopRest = async (): Promise<void> => {};
+  return new Set(names as Section[]);
+}
+
+type AppResults = Pick<Results, "ops" | "throughput" | "windowed" | "bundle">;
+
+/** The app itself: build, bundle size, commands per operation, throughput (its apps stop before returning). */
+async function measureApp(rest: RestProcess, redisUrl: string): Promise<AppResults> {
+  const stops: (() => Promise<void>)[] = [];
   try {
-    process.stderr.write("bench: CPU costs (iron, scrypt)\n");
-    const costs = await measureCryptoCost();
-    process.stderr.write("bench: sign-up time, registered vs new address\n");
-    const enumeration = await measureEnumeration(stack);
-    process.stderr.write("bench: validateSessionToken vs GET\n");
-    const latency = await measureLatency(stack.redisUrl, compare);
     process.stderr.write(`bench: next build into ${BENCH_DIST_DIR}\n`);
-    // The app reaches Redis through a REST server in its own process (rest-process.ts), not the bench's.
-    const rest = await startRestProcess(stack.redisUrl);
-    stopRest = rest.stop;
     await buildApp(rest);
     const bundle = middlewareBundleSize(BENCH_DIST_DIR);
     const app = await startApp(rest);
-    stopApp = app.stop;
+    stops.push(app.stop);
     const browser = await launchBrowser();
     let ops: OpRow[];
     let cookie: string;
     try {
       process.stderr.write("bench: commands per operation\n");
-      const counter = await connectCounter(stack.redisUrl);
+      const counter = await connectCounter(redisUrl);
       try {
         ops = await measureCommandsPerOp(browser, app.url, counter);
       } finally {
+        await counter.close();
       }
       const account = newAccount("load");
       const device = await openDevice(browser, app.url);
@@ -199,15 +114,15 @@ async function main(): Promise<void> {
     process.stderr.write(`bench: second app with the revalidate window on (${WINDOW_SECONDS} s)\n`);
     const windowEnv = { SESSION_REVALIDATE_AFTER_SECONDS: String(WINDOW_SECONDS) };
     const windowedApp = await startApp(rest, windowEnv);
-    const stopFirst = stopApp;
-    stopApp = async () => {
-      await windowedApp.stop();
-      await stopFirst();
-    };
+    stops.push(windowedApp.stop);
     const windowCookie = await cookieUnderWindow(appEnv(rest, windowEnv), cookie);
     process.stderr.write("bench: throughput (autocannon)\n");
-    const mainCpu = await connectCpuMeter({ next: app.pid, rest: rest.pid }, stack.redisUrl);
-    const windowCpu = await connectCpuMeter({ next: windowedApp.pid, rest: rest.pid }, stack.redisUrl);
+    const mainCpu = await connectCpuMeter({ next: app.pid, rest: rest.pid }, redisUrl, rest.requests);
+    const windowCpu = await connectCpuMeter(
+      { next: windowedApp.pid, rest: rest.pid },
+      redisUrl,
+      rest.requests,
+    );
     const on = (url: string, cpu: CpuMeter, pages: PageTarget[]): LoadTarget[] =>
       pages.map((page) => ({ ...page, url: `${url}${page.path}`, cpu }));
     const main = on(app.url, mainCpu, mainTargets(cookie));
@@ -231,28 +146,73 @@ async function main(): Promise<void> {
     }
     const throughput: ThroughputResult = { rows: rows.slice(0, main.length), ...LOAD };
     const windowed: ThroughputResult = { rows: rows.slice(main.length), ...LOAD };
+    return { ops, throughput, windowed: { ...windowed, windowSeconds: WINDOW_SECONDS }, bundle };
+  } finally {
+    for (const stop of stops.reverse()) await stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const compare = process.argv.includes("--compare");
+  const sections = selectedSections();
+  const machine = describeMachine();
+  const stack = await startStack({ useRedisUrl: false, allowEmbedded: false });
+  if (stack.redisUrl === undefined || stack.kind !== "redis-server") {
+    throw new Error("bench: needs a stack-owned redis-server (install redis-server)");
+  }
+  process.stderr.write(`bench: redis ${stack.redisUrl}, REST ${stack.restUrl}\n`);
+  let stopRest = async (): Promise<void> => {};
+  try {
+    process.stderr.write("bench: CPU costs (iron, scrypt)\n");
+    const costs = await measureCryptoCost();
+    process.stderr.write("bench: sign-up time, registered vs new address\n");
+    const enumeration = await measureEnumeration(stack);
+    process.stderr.write("bench: validateSessionToken vs GET\n");
+    const latency = await measureLatency(stack.redisUrl, compare);
+    // The apps reach Redis through a REST server in its own process (rest-process.ts), not the bench's.
+    const rest = await startRestProcess(stack.redisUrl);
+    stopRest = rest.stop;
+    const app = sections.has("app") ? await measureApp(rest, stack.redisUrl) : null;
+    let fourWays: FourWaysResult | null = null;
+    if (sections.has("four-ways")) {
+      process.stderr.write("bench: the same page, four ways\n");
+      fourWays = await measureFourWays(rest, stack.redisUrl, latency[0]?.summary.p50 ?? Number.NaN);
+    }
+    let upstash: UpstashCost | null = null;
+    if (sections.has("upstash")) {
+      process.stderr.write("bench: Upstash cost\n");
+      upstash = await measureUpstashCost(appEnv(rest), stack.redisUrl);
+    }
+    if (app === null) {
+      const parts = [
+        ...(fourWays === null ? [] : renderFourWays(fourWays)),
+        ...(upstash === null ? [] : renderUpstashCost(upstash, fourWays)),
+      ];
+      process.stdout.write(`\n${parts.join("\n")}\n`);
+      return;
+    }
     const partial: Omit<Results, "findings"> = {
       machine,
       loadavgEnd: formatLoad(),
       note: process.env.BENCH_NOTE,
       command: compare ? "npm run bench -- --compare" : "npm run bench",
       elapsedSeconds: (performance.now() - started) / 1000,
-      ops,
       latency,
       latencyRounds: latency[0]?.summary.count ?? 0,
-      throughput,
-      windowed: { ...windowed, windowSeconds: WINDOW_SECONDS },
       costs,
-      bundle,
+      ...app,
+      fourWays,
+      upstash,
     };
     const markdown = `${renderMarkdown({ ...partial, findings: findingsFor(partial) })}\n${enumerationSection(enumeration)}`;
     process.stdout.write(`\n${markdown}\n`);
-    if (!process.argv.includes("--no-write")) {
+    const complete = fourWays !== null && upstash !== null;
+    if (complete && !process.argv.includes("--no-write")) {
       writeFileSync(join(REPO_ROOT, "docs", "BENCHMARKS.md"), markdown);
       process.stderr.write("bench: wrote docs/BENCHMARKS.md\n");
     }
   } finally {
-    await stopApp();
     await stopRest();
     await stack.stop();
   }

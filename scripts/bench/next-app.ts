@@ -20,12 +20,12 @@ export function appEnv(rest: RestEndpoint, extra: Record<string, string> = {}): 
     // The bench signs up and then signs in, with no mailbox to verify from (production sends no mail by default).
     AUTH_REQUIRE_EMAIL_VERIFICATION: "false",
     ...process.env,
-    ...extra,
     NODE_ENV: "production",
     NEXT_DIST_DIR: BENCH_DIST_DIR,
     UPSTASH_REDIS_REST_URL: rest.url,
     UPSTASH_REDIS_REST_TOKEN: rest.token,
     SESSION_SECRET: BENCH_SESSION_SECRET,
+    ...extra,
   };
 }
 
@@ -50,10 +50,19 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number):
   throw new Error(`bench: ${url} did not answer within ${timeoutMs} ms`);
 }
 
-/** `extra`: environment for this run only (e.g. a session policy to compare). */
-export async function startApp(rest: RestEndpoint, extra: Record<string, string> = {}): Promise<App> {
+/**
+ * `extra`: environment for this run only (e.g. a session policy to compare). `dir`: another project to start
+ * (variants.ts), built into its own `.next`.
+ */
+export async function startApp(
+  rest: RestEndpoint,
+  extra: Record<string, string> = {},
+  dir?: string,
+): Promise<App> {
   const port = await freePort();
-  const child = spawnNext(["start", "--port", String(port), "--hostname", "127.0.0.1"], appEnv(rest, extra));
+  const project = dir === undefined ? [] : [dir];
+  const env = appEnv(rest, dir === undefined ? extra : { NEXT_DIST_DIR: ".next", ...extra });
+  const child = spawnNext(["start", ...project, "--port", String(port), "--hostname", "127.0.0.1"], env);
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/login`, child, 60_000);
   return {

@@ -5,7 +5,10 @@ import type { CostRow } from "./crypto-cost";
 import type { LatencyRow } from "./latency";
 import type { Machine } from "./machine";
 import { ms, ratio } from "./stats";
+import type { FourWaysResult } from "./four-ways";
+import { renderFourWays, renderUpstashCost } from "./report-four-ways";
 import type { ThroughputResult, ThroughputRow } from "./throughput";
+import type { UpstashCost } from "./upstash-cost";
 
 export type Results = {
   machine: Machine;
@@ -23,6 +26,9 @@ export type Results = {
   costs: CostRow[];
   /** null: no Edge middleware in the build (a Node `proxy.ts`). */
   bundle: BundleSize | null;
+  /** Null when the section did not run (`--only`). */
+  fourWays: FourWaysResult | null;
+  upstash: UpstashCost | null;
   findings: string[];
 };
 
@@ -185,6 +191,8 @@ export function renderMarkdown(results: Results): string {
     "",
     `Each page relative to the public page without a cookie: ${relativeTo(results.windowed.rows)}.`,
     "",
+    ...(results.fourWays === null ? [] : renderFourWays(results.fourWays)),
+    ...(results.upstash === null ? [] : renderUpstashCost(results.upstash, results.fourWays)),
     "## CPU cost per operation",
     "",
     table(
@@ -212,11 +220,14 @@ export function renderMarkdown(results: Results): string {
     "",
     "```sh",
     "npm ci && npm run bench            # add -- --compare for the alternatives' patterns",
+    "npm run bench -- --only four-ways  # or app, upstash (comma-separated): prints, does not write",
     "```",
     "",
     "Needs `redis-server` and Chromium (`/usr/bin/chromium`, or `CHROMIUM_PATH`). It starts its own redis-server " +
       "on a free loopback port (never 6379), the local REST server, `next build` into `.next-bench` and `next " +
-      "start`. `BENCH_SKIP_BUILD=1` reuses the last build; `BENCH_ROUND_SECONDS`, `BENCH_ROUNDS`, " +
+      "start`, and the five small builds of the four-ways section into `.next-bench-variants/`. " +
+      "`BENCH_SKIP_BUILD=1` reuses the last builds; `BENCH_ROUND_SECONDS`, `BENCH_ROUNDS`, " +
+      "`BENCH_FOUR_ROUNDS`, `BENCH_FOUR_ROUND_SECONDS`, " +
       "`BENCH_CONNECTIONS` and `BENCH_LATENCY_ROUNDS` tune the load; `BENCH_TRACE=1` prints every command " +
       "of each measured window (with its first key) to attribute round trips. Not part of `npm test`.",
     "",

@@ -5,8 +5,11 @@
  * loads the same pages on a second app with the revalidate window on, which takes the per-request Redis GET away,
  * in the same rounds.
  */
+import { Agent, request } from "node:http";
+import { performance } from "node:perf_hooks";
 import autocannon from "autocannon";
 import type { CpuMeter } from "./cpu";
+import { summarize } from "./stats";
 
 export type ThroughputRow = {
   name: string;
@@ -18,14 +21,74 @@ export type ThroughputRow = {
   p99: number;
   /** CPU ms per request: the next start process tree, this process (autocannon), the REST server, redis-server. */
   cpuPerRequest: { next: number; bench: number; rest: number; redis: number };
+  /** REST requests and Redis commands (inside scripts included) per request served. */
+  perRequest: { restRequests: number; redisCommands: number };
 };
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const ROUND_SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
-function run(url: string, headers: Record<string, string>, seconds: number): Promise<autocannon.Result> {
-  return autocannon({ url, headers, connections: CONNECTIONS, duration: seconds, pipelining: 1 });
+type RunResult = {
+  requests: number;
+  duration: number;
+  failed: number;
+  p50: number;
+  p99: number;
+};
+
+/** One connection, one request after the other, timed to the microsecond (autocannon rounds to whole ms). */
+async function runSequential(
+  url: string,
+  headers: Record<string, string>,
+  seconds: number,
+): Promise<RunResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const latencies: number[] = [];
+  let failed = 0;
+  const started = performance.now();
+  const once = (): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const req = request(url, { agent, headers }, (res) => {
+        res.on("data", () => {});
+        res.on("end", () => resolve(res.statusCode ?? 0));
+        res.on("error", reject);
+      });
+      req.on("error", reject);
+      req.end();
+    });
+  while (performance.now() - started < seconds * 1000) {
+    const at = performance.now();
+    const status = await once().catch(() => 0);
+    latencies.push(performance.now() - at);
+    if (status < 200 || status >= 300) failed += 1;
+  }
+  agent.destroy();
+  const summary = summarize(latencies);
+  return {
+    requests: latencies.length,
+    duration: (performance.now() - started) / 1000,
+    failed,
+    p50: summary.p50,
+    p99: summary.p99,
+  };
+}
+
+async function run(
+  url: string,
+  headers: Record<string, string>,
+  seconds: number,
+  connections = CONNECTIONS,
+): Promise<RunResult> {
+  if (connections === 1) return runSequential(url, headers, seconds);
+  const result = await autocannon({ url, headers, connections, duration: seconds, pipelining: 1 });
+  return {
+    requests: result.requests.total,
+    duration: result.duration,
+    failed: result.non2xx + result.errors + result.timeouts,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  };
 }
 
 export type PageTarget = { name: string; path: string; headers: Record<string, string> };
@@ -49,15 +112,21 @@ export function mainTargets(cookie: string): PageTarget[] {
   ];
 }
 
-/** A page on one running app, with the meter of that app's process tree. */
-export type LoadTarget = PageTarget & { url: string; cpu: CpuMeter };
+/** A page on one running app, with the meter of that app's process tree; `connections` overrides the default. */
+export type LoadTarget = PageTarget & { url: string; cpu: CpuMeter; connections?: number };
 
 /**
  * Every target, in the same rotating rounds: targets on different apps (index.ts runs two) see the same drift
  * of the machine, so their ratios can be compared.
  */
-export async function measureThroughput(targets: LoadTarget[]): Promise<ThroughputRow[]> {
-  await Promise.all(targets.map((target) => run(target.url, target.headers, 2))); // warm-up
+export async function measureThroughput(
+  targets: LoadTarget[],
+  options: { rounds?: number; roundSeconds?: number } = {},
+): Promise<ThroughputRow[]> {
+  const rounds = options.rounds ?? ROUNDS;
+  const roundSeconds = options.roundSeconds ?? ROUND_SECONDS;
+  // Warm-up, one target at a time (all at once would time out on two cores with many apps).
+  for (const target of targets) await run(target.url, target.headers, 1, target.connections);
   const totals = targets.map((target) => ({
     name: target.name,
     requests: 0,
@@ -66,8 +135,10 @@ export async function measureThroughput(targets: LoadTarget[]): Promise<Throughp
     p50: [] as number[],
     p99: [] as number[],
     cpu: { next: 0, bench: 0, rest: 0, redis: 0 },
+    restRequests: 0,
+    redisCommands: 0,
   }));
-  for (let round = 0; round < ROUNDS; round += 1) {
+  for (let round = 0; round < rounds; round += 1) {
     // Rotate the order every round so that drifting background load hits every page alike.
     const order = targets.map((_, index) => (index + round) % targets.length);
     for (const index of order) {
@@ -75,17 +146,19 @@ export async function measureThroughput(targets: LoadTarget[]): Promise<Throughp
       const total = totals[index];
       if (target === undefined || total === undefined) continue;
       const before = await target.cpu.sample();
-      const result = await run(target.url, target.headers, ROUND_SECONDS);
+      const result = await run(target.url, target.headers, roundSeconds, target.connections);
       const after = await target.cpu.sample();
       total.cpu.next += after.nextMs - before.nextMs;
       total.cpu.bench += after.benchMs - before.benchMs;
       total.cpu.rest += after.restMs - before.restMs;
       total.cpu.redis += after.redisMs - before.redisMs;
-      total.requests += result.requests.total;
+      total.restRequests += after.restRequests - before.restRequests;
+      total.redisCommands += after.redisCommands - before.redisCommands;
+      total.requests += result.requests;
       total.seconds += result.duration;
-      total.non2xx += result.non2xx + result.errors + result.timeouts;
-      total.p50.push(result.latency.p50);
-      total.p99.push(result.latency.p99);
+      total.non2xx += result.failed;
+      total.p50.push(result.p50);
+      total.p99.push(result.p99);
     }
   }
   const median = (values: number[]): number =>
@@ -103,6 +176,10 @@ export async function measureThroughput(targets: LoadTarget[]): Promise<Throughp
       bench: total.cpu.bench / total.requests,
       rest: total.cpu.rest / total.requests,
       redis: total.cpu.redis / total.requests,
+    },
+    perRequest: {
+      restRequests: total.restRequests / total.requests,
+      redisCommands: total.redisCommands / total.requests,
     },
   }));
 }

@@ -1,13 +1,14 @@
 /**
  * Hand-made requests against the production server: Server Action posts that no form of the app sends (JSON,
  * text, an argument that is not FormData, an oversized or unannounced body) get a clear 4xx and leave no error
- * in the server log; a replayed hand-off header on a file path does not sign the layout in.
+ * in the server log; anonymous posts from another origin are refused although anonymous pages skip middleware
+ * (ADR 013); a replayed hand-off header on a file path does not sign the layout in.
  */
 import { readFileSync, statSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import type { Page } from "@playwright/test";
 import { createSessionKit } from "@/lib/session";
-import { expect, newDevice, sessionCookie, test, USER_AGENTS } from "./fixtures";
+import { expect, newDevice, sessionCookie, test, USER_AGENTS, type Account } from "./fixtures";
 import { kitContext } from "@/lib/session/kit";
 
 /** What the server logs from now on. */
@@ -91,6 +92,21 @@ function multipart(fields: Record<string, string>): { body: string; contentType:
   };
 }
 
+/** The fields React renders for the no-JS submission of the sign-in form, filled in for `account`. */
+async function loginFormFields(page: Page, account: Account): Promise<Record<string, string>> {
+  const html = await (await page.request.get("/login")).text();
+  const fields = await page.evaluate((source) => {
+    const doc = new DOMParser().parseFromString(source, "text/html");
+    const form = doc.querySelector("form:has(input[name=password])");
+    if (form === null) throw new Error("no sign-in form in the HTML of /login");
+    const found: Record<string, string> = {};
+    for (const input of form.querySelectorAll("input"))
+      if (input.name !== "") found[input.name] = input.value;
+    return found;
+  }, html);
+  return { ...fields, email: account.email, password: account.password };
+}
+
 const ERROR_LINE = /error|⨯|exceeded|413/i;
 
 test.describe("hand-made requests", () => {
@@ -160,6 +176,51 @@ test.describe("hand-made requests", () => {
     const announced = await post(baseURL ?? "", action, small.body, small.contentType);
     expect(announced.status).toBe(200);
     expect(announced.body).toContain("Check the highlighted fields");
+    expect(
+      log.lines().filter((line) => ERROR_LINE.test(line)),
+      "error lines in the server log",
+    ).toEqual([]);
+  });
+
+  test("anonymous posts to the sign-in page from another origin are refused with 403, JS action or no-JS form", async ({
+    page,
+    baseURL,
+    account,
+  }) => {
+    const origin = new URL(baseURL ?? "").origin;
+    const action = await signInAction(page);
+    const log = serverLog();
+    const filled = multipart({
+      "1_email": account.email,
+      "1_password": account.password,
+      "0": JSON.stringify([{ status: "idle" }, "$K1"]),
+    });
+    const forgedAction = { ...action, headers: { ...action.headers, origin: "https://evil.example" } };
+    const forged = await post(baseURL ?? "", forgedAction, filled.body, filled.contentType);
+    expect(forged.status, `cross-origin action: ${forged.body.slice(0, 200)}`).toBe(403);
+
+    // Without JavaScript the browser posts the form itself: no Next-Action header, no cookie, just Origin.
+    const fields = await loginFormFields(page, account);
+    expect(
+      Object.keys(fields).some((name) => name.startsWith("$ACTION")),
+      "found the action fields",
+    ).toBe(true);
+    const forgedForm = await page.request.post("/login", {
+      multipart: fields,
+      headers: { origin: "https://evil.example" },
+      maxRedirects: 0,
+    });
+    expect(forgedForm.status(), "cross-origin no-JS form post").toBe(403);
+    expect(forgedForm.headers()["set-cookie"] ?? "", "no session from a forged post").not.toMatch(/session=/);
+
+    // Control: the same no-JS post from this origin signs in, so the refusals above are about Origin.
+    const genuine = await page.request.post("/login", {
+      multipart: fields,
+      headers: { origin },
+      maxRedirects: 0,
+    });
+    expect(genuine.status(), "same-origin no-JS form post").toBeLessThan(400);
+    expect(genuine.headers()["set-cookie"] ?? "", "signed in").toMatch(/(^|\n)__Host-session=[^;]/);
     expect(
       log.lines().filter((line) => ERROR_LINE.test(line)),
       "error lines in the server log",

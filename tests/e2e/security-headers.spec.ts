@@ -67,7 +67,8 @@ async function watchViolations(page: Page): Promise<() => Promise<string[]>> {
 
 test.describe("security headers", () => {
   test("every page answers with the security headers, signed in or not", async ({ page, account }) => {
-    const visit = async (path: string): Promise<void> => {
+    /** `nonce`: the page policy of middleware; otherwise next.config's static one (anonymous, ADR 013). */
+    const visit = async (path: string, expected: "nonce" | "static"): Promise<void> => {
       const response = await page.goto(path);
       expect(response, `${path} answered`).not.toBeNull();
       const headers = response?.headers() ?? {};
@@ -79,29 +80,44 @@ test.describe("security headers", () => {
         expect.arrayContaining(["camera=()", "microphone=()", "geolocation=()"]),
       );
       const policy = directives(headers["content-security-policy"] ?? "");
+      expect(policy.get("default-src"), `default-src on ${path}`).toEqual(["'self'"]);
+      expect(policy.get("connect-src"), `connect-src on ${path}`).toEqual(["'self'"]);
       expect(policy.get("object-src"), `object-src on ${path}`).toEqual(["'none'"]);
       expect(policy.get("base-uri"), `base-uri on ${path}`).toEqual(["'none'"]);
       expect(policy.get("form-action"), `form-action on ${path}`).toEqual(["'self'"]);
       const scripts = policy.get("script-src") ?? [];
-      expect(
-        scripts.some((source) => /^'nonce-[A-Za-z0-9+/_-]+=*'$/.test(source)),
-        `nonce on ${path}`,
-      ).toBe(true);
-      expect(scripts, `no unsafe-inline scripts on ${path}`).not.toContain("'unsafe-inline'");
       expect(scripts, `no unsafe-eval in production on ${path}`).not.toContain("'unsafe-eval'");
+      if (expected === "nonce") {
+        expect(
+          scripts.some((source) => /^'nonce-[A-Za-z0-9+/_-]+=*'$/.test(source)),
+          `nonce on ${path}`,
+        ).toBe(true);
+        expect(scripts, `no unsafe-inline scripts on ${path}`).not.toContain("'unsafe-inline'");
+      } else {
+        // No middleware ran: scripts from this origin and inline ones (Next's differ per request), nothing else.
+        expect(scripts, `static script-src on ${path}`).toEqual(["'self'", "'unsafe-inline'"]);
+      }
       // Plain http here: HSTS is only for https.
       expect(headers["strict-transport-security"], `no HSTS over http on ${path}`).toBeUndefined();
     };
 
-    for (const path of ["/", "/login", "/signup", "/missing.png"]) await visit(path);
+    for (const path of ["/", "/missing.png"]) await visit(path, "static");
+    // Where passwords are typed and mailed links opened, the nonce policy even without a session (ADR 013).
+    for (const path of ["/login", "/signup", "/forgot-password"]) await visit(path, "nonce");
+    // Protected paths always reach middleware: its redirect to sign-in carries the page policy.
+    const redirected = await page.request.get("/account", { maxRedirects: 0 });
+    expect(redirected.status(), "/account without a session").toBe(307);
+    expect(directives(redirected.headers()["content-security-policy"] ?? "").get("frame-ancestors")).toEqual([
+      "'none'",
+    ]);
     await page.goto("/login");
     await fillLogin(page, account);
     await expect(page).toHaveURL(/\/devices$/);
-    for (const path of ["/devices", "/account"]) await visit(path);
+    for (const path of ["/devices", "/account", "/", "/login", "/missing.png"]) await visit(path, "nonce");
 
     // A fresh nonce each time.
-    const first = (await page.request.get("/login")).headers()["content-security-policy"];
-    const second = (await page.request.get("/login")).headers()["content-security-policy"];
+    const first = (await page.request.get("/account")).headers()["content-security-policy"];
+    const second = (await page.request.get("/account")).headers()["content-security-policy"];
     expect(first).not.toBe(second);
   });
 

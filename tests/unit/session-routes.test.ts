@@ -5,7 +5,7 @@
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ACCOUNT_PATHS } from "@/lib/auth/session-routes";
+import { ACCOUNT_PATHS, AUTH_PAGE_PATHS } from "@/lib/auth/session-routes";
 
 const root = join(__dirname, "..", "..", "app");
 
@@ -19,6 +19,10 @@ function pagesOf(group: string): string[] {
 describe("route policy", () => {
   it("protects exactly the pages of the (account) route group", () => {
     expect([...ACCOUNT_PATHS].sort()).toEqual(pagesOf("(account)"));
+  });
+
+  it("lists exactly the pages of the (auth) route group as the pages that always get the nonce CSP", () => {
+    expect([...AUTH_PAGE_PATHS].sort()).toEqual(pagesOf("(auth)"));
   });
 
   it("never protects a page of the (auth) route group", () => {
