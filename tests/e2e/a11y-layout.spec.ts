@@ -18,7 +18,17 @@ const VIEWPORTS = [
 const IDLE_SECONDS = 1800; // the e2e server's default idle timeout
 const WARNING_SECONDS = 60; // default SESSION_IDLE_WARNING_SECONDS
 
-const SIGNED_OUT_PAGES = ["/", "/login", "/login?reason=evicted", "/signup", "/not-me"];
+const SIGNED_OUT_PAGES = [
+  "/",
+  "/login",
+  "/login?reason=evicted",
+  "/signup",
+  "/not-me",
+  "/forgot-password",
+  "/check-email",
+  "/reset-password?token=not-a-token",
+  "/mail?to=nobody%40example.test",
+];
 
 /** The README's phone screenshots: attached to every run, written into docs/ only when asked. */
 async function screenshot(page: Page, file: string): Promise<void> {

@@ -58,6 +58,31 @@ test.describe("axe: no serious or critical WCAG 2.2 AA violations", () => {
     await expectNoAxeViolations(page, "not found");
   });
 
+  test("account mail pages: forgot and reset password, check email, verify, email change, the dev mailbox", async ({
+    page,
+  }) => {
+    await page.goto("/forgot-password");
+    await expectNoAxeViolations(page, "forgot password");
+    const email = uniqueEmail("a11y-reset");
+    await page.getByLabel("Email").fill(email);
+    await page.getByRole("button", { name: /send/i }).click();
+    await expect(page.getByRole("status").first()).toBeVisible();
+    await expectNoAxeViolations(page, "forgot password, sent");
+    await page.goto(`/mail?to=${encodeURIComponent(email)}`);
+    await expect(page.getByRole("article").first()).toBeVisible();
+    await expectNoAxeViolations(page, "dev mailbox with a mail");
+    for (const [path, state] of [
+      ["/check-email", "check your email"],
+      ["/reset-password?token=not-a-token", "reset password, unusable link"],
+      ["/verify-email?token=not-a-token", "verify email, unusable link"],
+      ["/email-change/confirm?token=not-a-token", "email change confirm, unusable link"],
+      ["/email-change/not-me?token=not-a-token", "email change revert, unusable link"],
+    ] as const) {
+      await page.goto(path);
+      await expectNoAxeViolations(page, state);
+    }
+  });
+
   test("signed in: devices with several sessions, each confirm step, results, activity, outbox, account", async ({
     signedInPage: page,
     openDevice,

@@ -9,6 +9,7 @@
  * tests/integration/auth-step-up-actions.test.ts.
  */
 import type { Page } from "@playwright/test";
+import { expectNoAxeViolations } from "./axe";
 import { expect, expectSignedOut, test, USER_AGENTS } from "./fixtures";
 
 const WINDOW_SECONDS = Number(process.env.SESSION_REAUTH_WINDOW_SECONDS ?? 600);
@@ -56,11 +57,13 @@ test.describe("step-up re-authentication (short window, real)", () => {
     await expect(dialog).toBeVisible();
     const password = dialog.getByLabel("Password");
     await expect(password, "focus moves into the dialog").toBeFocused();
+    await expectNoAxeViolations(page, "step-up dialog");
     await page.keyboard.type("not the password");
     await page.keyboard.press("Enter");
     await expect(dialog.getByRole("alert")).toHaveText("That password is incorrect");
     await expect(password, "focus goes back to the field after an error").toBeFocused();
     await expect(password).toHaveAttribute("aria-invalid", "true");
+    await expectNoAxeViolations(page, "step-up dialog, wrong password");
     await expect(otherDevices(page), "nothing was signed out yet").toHaveCount(1);
 
     await page.keyboard.type(account.password);
