@@ -4,7 +4,10 @@ import { redirect } from "next/navigation";
 import { getSessionKit, clearSessionCookie, readSessionCookie } from "@/lib/session/next";
 import { formError, type FormState } from "./form-state";
 
-export async function logoutAction(_previous: FormState, _formData: FormData): Promise<FormState> {
+export async function revokeCurrentSessionAction(
+  _previous: FormState,
+  _formData: FormData,
+): Promise<FormState> {
   const cookie = await readSessionCookie();
   if (cookie !== undefined) {
     const revoked = await getSessionKit().revokeCurrentSession(cookie);

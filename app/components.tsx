@@ -1,11 +1,11 @@
 "use client";
 
 import { useActionState, type ReactNode } from "react";
-import { logoutAction } from "./actions";
+import { revokeCurrentSessionAction } from "./actions";
 import { IDLE, type FormState } from "./form-state";
 
 export function LogoutButton(): ReactNode {
-  const [state, formAction, pending] = useActionState<FormState, FormData>(logoutAction, IDLE);
+  const [state, formAction, pending] = useActionState<FormState, FormData>(revokeCurrentSessionAction, IDLE);
   return (
     <form action={formAction} className="inline-form">
       <button type="submit" className="button-link" disabled={pending}>

@@ -40,7 +40,8 @@ process.env.SESSION_SECRET ??= E2E_SESSION_SECRET;
 // The admin of tests/e2e/admin.spec.ts and the one tests/e2e/a11y.spec.ts scans /admin as (ADMIN_EMAILS), and the
 // scrape token the metrics test uses.
 process.env.E2E_ADMIN_EMAIL ??= `admin-${randomBytes(4).toString("hex")}@example.test`;
-process.env.ADMIN_EMAILS ??= `${process.env.E2E_ADMIN_EMAIL},a11y-admin@example.test`;
+process.env.E2E_A11Y_ADMIN_EMAIL ??= `a11y-admin-${randomBytes(4).toString("hex")}@example.test`;
+process.env.ADMIN_EMAILS ??= `${process.env.E2E_ADMIN_EMAIL},${process.env.E2E_A11Y_ADMIN_EMAIL}`;
 process.env.E2E_METRICS_TOKEN ??= randomBytes(24).toString("base64url");
 // What `next start` logs, for specs that check the server logged no error (see tests/e2e/hostile-requests.spec.ts).
 process.env.E2E_SERVER_LOG ??= join(tmpdir(), `e2e-server-${process.env.E2E_PORT}.log`);

@@ -10,6 +10,7 @@ import {
   useMemo,
   useRef,
   useState,
+  type FormEvent,
   type ReactNode,
 } from "react";
 import { FormError } from "../form-error";
@@ -22,14 +23,21 @@ type StepUp = { confirm: (returnTo: HTMLElement | null) => Promise<boolean> };
 
 const StepUpContext = createContext<StepUp>({ confirm: async () => false });
 
+/** Spread onto the `<form>`: the action stays React's own dispatch, so the form also posts without JavaScript. */
+export type StepUpFormProps = {
+  action: (formData: FormData) => void;
+  onSubmit: (event: FormEvent<HTMLFormElement>) => void;
+};
+
 /**
  * useActionState for a sensitive action: when the server answers that it needs a recent password confirmation
  * (`stepUp`), the password dialog opens, and once the password is confirmed the same form data runs again.
+ * Returns the state, the form's props, pending, and `run` for a dispatch from code (not from a form).
  */
 export function useStepUpActionState<State extends FormState<string>>(
   action: (previous: State, formData: FormData) => Promise<State>,
   initial: State,
-): [State, (formData: FormData) => void, boolean] {
+): [State, StepUpFormProps, boolean, (formData: FormData) => void] {
   // A FormState holds no promise, so Awaited<State> is State (React types the state as awaited).
   const [state, dispatch, pending] = useActionState<State, FormData>(
     action as (previous: Awaited<State>, formData: FormData) => Promise<State>,
@@ -50,16 +58,27 @@ export function useStepUpActionState<State extends FormState<string>>(
     });
   }, [state, confirm, dispatch]);
 
+  // The submit button, before pending disables it: where focus returns when the dialog closes.
+  const remember = useCallback((formData: FormData) => {
+    lastForm.current = formData;
+    lastFocus.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  }, []);
+  const onSubmit = useCallback(
+    (event: FormEvent<HTMLFormElement>) => {
+      const submitter = (event.nativeEvent as SubmitEvent).submitter;
+      remember(new FormData(event.currentTarget, submitter));
+    },
+    [remember],
+  );
   const run = useCallback(
     (formData: FormData) => {
-      lastForm.current = formData;
-      // The submit button, before pending disables it: where focus returns when the dialog closes.
-      lastFocus.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      remember(formData);
       dispatch(formData);
     },
-    [dispatch],
+    [dispatch, remember],
   );
-  return [state, run, pending];
+  const formProps = useMemo(() => ({ action: dispatch, onSubmit }), [dispatch, onSubmit]);
+  return [state, formProps, pending, run];
 }
 
 export function StepUpProvider({ children }: { children: ReactNode }): ReactNode {

@@ -197,7 +197,7 @@ export async function measureCommandsPerOp(
       }),
     );
   }
-  rows.push(steady("sign out everywhere (logoutEverywhereAction)", "Chromium", everywhere));
+  rows.push(steady("sign out everywhere (revokeUserSessionsAction)", "Chromium", everywhere));
 
   // Plain sign-out from the header. Twice.
   const logouts: Window[] = [];
@@ -210,7 +210,7 @@ export async function measureCommandsPerOp(
       }),
     );
   }
-  rows.push(steady("sign out (logoutAction, header)", "Chromium", logouts));
+  rows.push(steady("sign out (revokeCurrentSessionAction, header)", "Chromium", logouts));
 
   const devices = [first, main, spare, other];
   const aborted = devices.reduce((sum, device) => sum + device.prefetchesAborted(), 0);

@@ -123,7 +123,7 @@ async function thereIsLive(o: Owner): Promise<boolean> {
 const ACTIONS = {
   "revoke one device": (o: Owner) => devices.revokeSessionAction(IDLE, form({ sessionId: o.there.id })),
   "sign out other devices": () => devices.revokeOtherSessionsAction(IDLE, form()),
-  "sign out everywhere": () => devices.logoutEverywhereAction(IDLE, form()),
+  "sign out everywhere": () => devices.revokeUserSessionsAction(IDLE, form()),
 } as const;
 
 describe("step-up inside each server action", () => {

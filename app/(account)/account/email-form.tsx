@@ -6,13 +6,13 @@ import { useStepUpActionState } from "../step-up-dialog";
 import { requestEmailChangeAction, type ChangeEmailField } from "./email-actions";
 
 export function ChangeEmailForm(): ReactNode {
-  const [state, formAction, pending] = useStepUpActionState<FormState<ChangeEmailField>>(
+  const [state, emailForm, pending] = useStepUpActionState<FormState<ChangeEmailField>>(
     requestEmailChangeAction,
     IDLE,
   );
   const error = state.status === "error" ? state.fieldErrors.newEmail : undefined;
   return (
-    <form action={formAction} className="stack" noValidate>
+    <form {...emailForm} className="stack" noValidate>
       <div className="field">
         <label htmlFor="account-newEmail">New email</label>
         <input

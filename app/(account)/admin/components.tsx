@@ -67,13 +67,13 @@ export function AdminActionForm({
   danger?: boolean;
 }): ReactNode {
   const report = useContext(OutcomeContext);
-  const [, formAction, pending] = useStepUpActionState<FormState>(async (previous, formData) => {
+  const [, actionForm, pending] = useStepUpActionState<FormState>(async (previous, formData) => {
     const next = await ACTIONS[action](previous, formData);
     if (next.status !== "error" || next.stepUp !== true) report(next);
     return next;
   }, IDLE);
   return (
-    <form action={formAction} className="inline-action">
+    <form {...actionForm} className="inline-action">
       {Object.entries(fields).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
@@ -86,7 +86,7 @@ export function AdminActionForm({
 
 /** Starts the sign-out of everyone, then keeps asking for the next slice until the walk is complete. */
 export function SignOutEveryone({ resumable }: { resumable: boolean }): ReactNode {
-  const [state, formAction, pending] = useStepUpActionState<SweepState>(signOutEveryoneAction, IDLE);
+  const [state, sweepForm, pending, run] = useStepUpActionState<SweepState>(signOutEveryoneAction, IDLE);
   const asked = useRef(0);
   const progress = state.status === "success" ? state.progress : undefined;
 
@@ -95,11 +95,11 @@ export function SignOutEveryone({ resumable }: { resumable: boolean }): ReactNod
     asked.current += 1;
     const next = new FormData();
     next.set("intent", "resume");
-    startTransition(() => formAction(next));
-  }, [pending, progress, formAction]);
+    startTransition(() => run(next));
+  }, [pending, progress, run]);
 
   return (
-    <form action={formAction} className="sweep">
+    <form {...sweepForm} className="sweep">
       <label>
         <input type="checkbox" name="confirm" /> I understand: every user is signed out, me included
       </label>

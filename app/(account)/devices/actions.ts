@@ -62,7 +62,10 @@ export async function revokeOtherSessionsAction(
   return formSuccess(`Signed out of ${plural(result.revoked, "other device")}.`);
 }
 
-export async function logoutEverywhereAction(_previous: FormState, _formData: FormData): Promise<FormState> {
+export async function revokeUserSessionsAction(
+  _previous: FormState,
+  _formData: FormData,
+): Promise<FormState> {
   const check = await requireSession("/devices");
   if (!check.ok) return formError(UNAVAILABLE);
   const refused = await throttled(check);

@@ -2,11 +2,9 @@
 
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { IDLE, type FormState } from "../../form-state";
-import { useStepUpActionState } from "../step-up-dialog";
-import { logoutEverywhereAction, revokeOtherSessionsAction, revokeSessionAction } from "./actions";
+import { useStepUpActionState, type StepUpFormProps } from "../step-up-dialog";
+import { revokeUserSessionsAction, revokeOtherSessionsAction, revokeSessionAction } from "./actions";
 import type { DeviceView } from "./format";
-
-type FormAction = (formData: FormData) => void;
 
 /**
  * Two-step submit. The confirm button never appears where the first press was, so a double-click (perhaps
@@ -84,11 +82,11 @@ function ConfirmSubmit({
 
 function DeviceCard({
   device,
-  revokeAction,
+  revokeForm,
   pending,
 }: {
   device: DeviceView;
-  revokeAction: FormAction;
+  revokeForm: StepUpFormProps;
   pending: boolean;
 }): ReactNode {
   const headingId = `device-${device.id}`;
@@ -143,7 +141,7 @@ function DeviceCard({
         </div>
       </dl>
       {device.isCurrent ? null : (
-        <form action={revokeAction} className="device-actions">
+        <form {...revokeForm} className="device-actions">
           <input type="hidden" name="sessionId" value={device.id} />
           <ConfirmSubmit
             label={
@@ -176,10 +174,10 @@ export function DevicesManager({
   devices: DeviceView[];
   otherCount: number;
 }): ReactNode {
-  const [revokeState, revokeAction, revokePending] = useStepUpActionState(revokeSessionAction, IDLE);
-  const [othersState, othersAction, othersPending] = useStepUpActionState(revokeOtherSessionsAction, IDLE);
-  const [everywhereState, everywhereAction, everywherePending] = useStepUpActionState(
-    logoutEverywhereAction,
+  const [revokeState, revokeForm, revokePending] = useStepUpActionState(revokeSessionAction, IDLE);
+  const [othersState, othersForm, othersPending] = useStepUpActionState(revokeOtherSessionsAction, IDLE);
+  const [everywhereState, everywhereForm, everywherePending] = useStepUpActionState(
+    revokeUserSessionsAction,
     IDLE,
   );
   const result = latest(revokeState, othersState, everywhereState);
@@ -203,7 +201,7 @@ export function DevicesManager({
 
       <ul ref={listRef} tabIndex={-1} className="device-list" aria-label="Signed-in devices">
         {devices.map((device) => (
-          <DeviceCard key={device.id} device={device} revokeAction={revokeAction} pending={pending} />
+          <DeviceCard key={device.id} device={device} revokeForm={revokeForm} pending={pending} />
         ))}
       </ul>
 
@@ -213,7 +211,7 @@ export function DevicesManager({
         <h2 id="bulk-heading">Sign out in bulk</h2>
         <div className="bulk-actions">
           {otherCount > 0 ? (
-            <form action={othersAction}>
+            <form {...othersForm}>
               <ConfirmSubmit
                 label={`Sign out of ${otherCount} other ${otherCount === 1 ? "device" : "devices"}`}
                 confirmLabel={`Confirm sign out of ${otherCount} other ${otherCount === 1 ? "device" : "devices"}`}
@@ -221,7 +219,7 @@ export function DevicesManager({
               />
             </form>
           ) : null}
-          <form action={everywhereAction}>
+          <form {...everywhereForm}>
             <ConfirmSubmit
               label="Sign out everywhere"
               confirmLabel="Confirm sign out everywhere"
