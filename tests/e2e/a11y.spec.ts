@@ -148,8 +148,12 @@ test.describe("axe: no serious or critical WCAG 2.2 AA violations", () => {
       await createVerifiedAccount(admin).catch(() => undefined);
       await signIn(page, admin);
       await page.goto("/admin");
-      await expect(page.getByRole("heading", { name: "Sessions", level: 1 })).toBeVisible();
+      await expect(page.getByRole("heading", { name: "Admin", level: 1 })).toBeVisible();
       await expectNoAxeViolations(page, "admin");
+      await page.getByLabel("Email").fill(admin.email);
+      await page.getByRole("button", { name: "Find" }).click();
+      await expect(page.getByRole("heading", { name: admin.email })).toBeVisible();
+      await expectNoAxeViolations(page, "admin, a user's sessions and activity");
     } finally {
       await context.close();
     }
