@@ -176,7 +176,7 @@ export async function measureCommandsPerOp(
     revokes.push(
       await measure(counter, async () => {
         const card = others.first();
-        await card.getByRole("button", { name: "Sign out", exact: true }).click();
+        await card.getByRole("button", { name: /^Sign out .+ on / }).click();
         await card.getByRole("button", { name: /^Confirm sign out of / }).click();
         await main.page.getByRole("status").getByText("Signed out of 1 device.").waitFor();
       }),
