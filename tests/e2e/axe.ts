@@ -31,6 +31,8 @@ export type ColorScheme = "light" | "dark";
 /**
  * Fails with every serious or critical WCAG 2.2 AA violation on `page`; `context` names the state scanned.
  * Scans in the light and the dark scheme by default (colour contrast differs), then drops the emulation.
+ * Scans with reduced motion: switching the scheme would otherwise catch a button halfway through its colour
+ * transition, and contrast is judged on the colours the page settles on.
  */
 export async function expectNoAxeViolations(
   page: Page,
@@ -40,7 +42,7 @@ export async function expectNoAxeViolations(
   const schemes = options.schemes ?? ["light", "dark"];
   const found: string[] = [];
   for (const scheme of schemes) {
-    await page.emulateMedia({ colorScheme: scheme });
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: "reduce" });
     let builder = new AxeBuilder({ page }).withTags([...WCAG_22_AA]);
     if (options.include !== undefined) builder = builder.include(options.include);
     for (const selector of options.exclude ?? []) builder = builder.exclude(selector);
@@ -50,7 +52,7 @@ export async function expectNoAxeViolations(
         found.push(`[${scheme}] ${describeViolation(violation).trimStart()}`);
     }
   }
-  await page.emulateMedia({ colorScheme: null });
+  await page.emulateMedia({ colorScheme: null, reducedMotion: null });
   expect(
     found,
     `axe: serious/critical violations on ${context} (${page.url()}):\n${found.join("\n")}`,
