@@ -67,7 +67,18 @@ export async function readMailOutbox(
   address: string,
 ): Promise<AccountMail[]> {
   const raw = await redis.lrange<unknown>(mailboxKey(keyPrefix, address), 0, MAILBOX_MAX - 1);
-  const mails: AccountMail[] = [];
+  return parseOutboxEntries(raw, mailSchema);
+}
+
+/**
+ * The entries of a dev outbox list (this mailbox, notify.ts's notices) that parse as `schema`, in order. A client
+ * may hand back JSON text or an already decoded value; anything unreadable is skipped.
+ */
+export function parseOutboxEntries<Schema extends z.ZodMiniType>(
+  raw: readonly unknown[],
+  schema: Schema,
+): z.infer<Schema>[] {
+  const entries: z.infer<Schema>[] = [];
   for (const item of raw) {
     let json: unknown = item;
     if (typeof item === "string") {
@@ -77,8 +88,8 @@ export async function readMailOutbox(
         continue;
       }
     }
-    const parsed = mailSchema.safeParse(json);
-    if (parsed.success) mails.push(parsed.data);
+    const parsed = schema.safeParse(json);
+    if (parsed.success) entries.push(parsed.data);
   }
-  return mails;
+  return entries;
 }

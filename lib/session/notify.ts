@@ -27,7 +27,7 @@
  */
 import type { Redis } from "@upstash/redis";
 import * as z from "zod/mini";
-import { describeMail, pushMail, type AccountMail } from "./mail";
+import { describeMail, parseOutboxEntries, pushMail, type AccountMail } from "./mail";
 import { createSigner } from "./signed";
 import type { DeviceInfo } from "./types";
 
@@ -113,20 +113,7 @@ export async function readOutbox(
   userId: string,
 ): Promise<NewDeviceNotice[]> {
   const raw = await redis.lrange<unknown>(outboxKey(keyPrefix, userId), 0, OUTBOX_MAX - 1);
-  const notices: NewDeviceNotice[] = [];
-  for (const item of raw) {
-    let json: unknown = item;
-    if (typeof item === "string") {
-      try {
-        json = JSON.parse(item);
-      } catch {
-        continue;
-      }
-    }
-    const parsed = noticeSchema.safeParse(json);
-    if (parsed.success) notices.push(parsed.data as NewDeviceNotice);
-  }
-  return notices;
+  return parseOutboxEntries(raw, noticeSchema) as NewDeviceNotice[];
 }
 
 export type ReportPayload = { userId: string; sessionId: string; expiresAt: number; nonce: string };
