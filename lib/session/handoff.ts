@@ -15,8 +15,17 @@
  * Why it cannot be forged or replayed: a client cannot compute the HMAC; the glue strips any incoming copy;
  * `e` limits a captured header to a few seconds; the MAC covers the exact cookie of the request (signed.ts
  * `boundTo`), so it is useless with any other cookie. Anything that fails a check is ignored and the caller asks Redis itself.
+ * Cost: the two HMACs (sign in middleware, verify in rendering) are most of the kit's own CPU per request on
+ * Node (Web Crypto runs each as an async job). Both ends keep a small cache, so a browser's burst of requests
+ * (a navigation, its prefetches, the RSC fetches) pays them once: middleware reuses the header it signed for the
+ * same cookie and the same session while at least half its lifetime is left; rendering remembers, for the exact
+ * header and cookie, what a verified MAC proved, and checks the expiries again on every use. Why that is safe:
+ * middleware still validated this very request against Redis before it hands anything off, a reused header only
+ * ever carries that same session, and a captured header still dies `handoffTtlSeconds` after it was signed.
+ * Headers with a listing (the devices page) are never cached: the list is read fresh for each of them.
  * Seam: header name, lifetime (`handoffTtlSeconds`) and HANDOFF_MAX_LENGTH are the only knobs.
  */
+import { putBounded } from "./bounded";
 import { activityTypeSchema, type ActivityEntry } from "./activity";
 import { deviceSchema, sessionSchema } from "./record";
 import { createSigner } from "./signed";
@@ -45,6 +54,9 @@ const listingSchema = z.object({
     .check(z.maxLength(1000)),
   n: z.int().check(z.nonnegative()),
 });
+
+/** Headers each end remembers (a few hundred bytes each). */
+const CACHED_MAX = 1000;
 
 const payloadSchema = z.object({ s: sessionSchema, e: z.int(), l: z.optional(listingSchema) });
 
@@ -103,31 +115,65 @@ export type HandoffSigner = {
   verify: (header: string | null | undefined, cookieValue: string | undefined) => Promise<Handoff | null>;
 };
 
+type Payload = z.infer<typeof payloadSchema>;
+
+/** The caller's own copy of a cached session: nobody can change what the next request reads. */
+function copySession(session: Session): Session {
+  return { ...session, device: { ...session.device } };
+}
+
 export function createHandoffSigner(secret: string, ttlSeconds: number, now: () => number): HandoffSigner {
   const signer = createSigner(secret, "lib/session:handoff:v3");
+  const ttlMs = ttlSeconds * 1000;
+  /** `cookie \n session JSON` → the header signed for them and its expiry. */
+  const signed = new Map<string, { header: string; expiry: number }>();
+  /** `cookie \n header` → the payload its MAC proved (no listing). */
+  const verified = new Map<string, Payload>();
+
+  async function signPlain(session: Session, cookieValue: string): Promise<string> {
+    const key = `${cookieValue}\n${JSON.stringify(session)}`;
+    const current = now();
+    const hit = signed.get(key);
+    if (hit !== undefined && hit.expiry - current >= ttlMs / 2 && hit.expiry - current <= ttlMs) {
+      return hit.header;
+    }
+    const expiry = current + ttlMs;
+    const header = await signer.sign({ s: session, e: expiry }, cookieValue);
+    putBounded(signed, key, { header, expiry }, CACHED_MAX);
+    return header;
+  }
+
+  async function openPayload(header: string, cookieValue: string): Promise<Payload | null> {
+    const key = `${cookieValue}\n${header}`;
+    const hit = verified.get(key);
+    if (hit !== undefined) return hit;
+    const json = await signer.open(header, HANDOFF_MAX_LENGTH, cookieValue);
+    if (json === null) return null;
+    const parsed = payloadSchema.safeParse(json);
+    if (!parsed.success) return null;
+    if (parsed.data.l === undefined) putBounded(verified, key, parsed.data, CACHED_MAX);
+    return parsed.data;
+  }
 
   return {
     async sign(session, cookieValue, listing) {
-      const expiry = now() + ttlSeconds * 1000;
       if (listing !== undefined) {
         const l = packListing(listing, listing.activityLimit);
-        const header = await signer.sign({ s: session, e: expiry, l }, cookieValue);
+        const header = await signer.sign({ s: session, e: now() + ttlMs, l }, cookieValue);
         if (header.length <= HANDOFF_MAX_LENGTH) return header;
       }
-      return signer.sign({ s: session, e: expiry }, cookieValue);
+      return signPlain(session, cookieValue);
     },
 
     async verify(header, cookieValue) {
       if (header === null || header === undefined || cookieValue === undefined) return null;
-      const json = await signer.open(header, HANDOFF_MAX_LENGTH, cookieValue);
-      if (json === null) return null;
-      const parsed = payloadSchema.safeParse(json);
-      if (!parsed.success) return null;
-      const { s, e, l } = parsed.data;
+      const payload = await openPayload(header, cookieValue);
+      if (payload === null) return null;
+      const { s, e, l } = payload;
       const current = now();
-      if (e <= current || e > current + ttlSeconds * 1000) return null;
+      if (e <= current || e > current + ttlMs) return null;
       if (s.expiresAt <= current || s.absoluteExpiresAt <= current) return null;
-      if (l === undefined) return { session: s };
+      if (l === undefined) return { session: copySession(s) };
       const listing = unpackListing(l, s.userId);
       return listing === null ? null : { session: s, listing };
     },

@@ -10,6 +10,7 @@
  * (validate.ts `judge`); a decode is a pure function of the stored text, and callers get their own copy.
  * Seam: cookie.ts does the sealing; record.ts the parsing.
  */
+import { putBounded } from "./bounded";
 import { buildCookie, sealCookie, unsealCookie, type CookiePayload } from "./cookie";
 import type { OpenedCookie, SessionContext } from "./context";
 import { decodeStoredValue, type StoredValue } from "./record";
@@ -20,16 +21,6 @@ import type { Session, SessionCookie } from "./types";
 const OPENED_TTL_MS = 60_000;
 const OPENED_MAX = 1000;
 const DECODED_MAX = 1000;
-
-/** Sets `key` as the newest entry of an insertion-ordered cache; beyond `max` entries the oldest goes. */
-function putBounded<V>(cache: Map<string, V>, key: string, value: V, max: number): void {
-  cache.delete(key);
-  cache.set(key, value);
-  if (cache.size > max) {
-    const oldest = cache.keys().next();
-    if (oldest.done !== true) cache.delete(oldest.value);
-  }
-}
 
 /** The caller's own copy of a cached decode: nobody can change what the next validation reads. */
 function copyStored(stored: StoredValue): StoredValue {

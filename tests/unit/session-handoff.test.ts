@@ -90,6 +90,61 @@ describe("middleware → render hand-off header", () => {
   });
 });
 
+describe("hand-off caches (a burst of requests pays the HMACs once)", () => {
+  it("reuses the header for the same cookie and session while half its lifetime is left, then signs anew", async () => {
+    const { clock, signer } = setup();
+    const first = await signer.sign(session(), "cookie-value");
+    clock.t += 14_000;
+    expect(await signer.sign(session(), "cookie-value"), "16 s of 30 left").toBe(first);
+    clock.t += 1_001;
+    const second = await signer.sign(session(), "cookie-value");
+    expect(second, "under half left: a fresh header").not.toBe(first);
+    clock.t += 16_000;
+    expect(
+      await signer.verify(first, "cookie-value"),
+      "the first header still dies 30 s after signing",
+    ).toBeNull();
+    expect(await signer.verify(second, "cookie-value")).toEqual({ session: session() });
+  });
+
+  it("never reuses a header for another cookie or a changed session", async () => {
+    const { signer } = setup();
+    const header = await signer.sign(session(), "cookie-a");
+    expect(await signer.sign(session(), "cookie-b")).not.toBe(header);
+    expect(await signer.sign(session({ lastActiveAt: START + 1 }), "cookie-a")).not.toBe(header);
+    expect(await signer.verify(await signer.sign(session(), "cookie-b"), "cookie-a")).toBeNull();
+  });
+
+  it("a header verified once is still refused for another cookie and after its expiry", async () => {
+    const { clock, signer } = setup();
+    const header = await signer.sign(session(), "cookie-value");
+    expect(await signer.verify(header, "cookie-value")).not.toBeNull();
+    expect(await signer.verify(header, "cookie-value2"), "same header, other cookie").toBeNull();
+    clock.t += 29_999;
+    expect(await signer.verify(header, "cookie-value"), "cached, still in its lifetime").not.toBeNull();
+    clock.t += 1;
+    expect(await signer.verify(header, "cookie-value"), "cached, expired").toBeNull();
+  });
+
+  it("a cached verification still refuses a session that expired since", async () => {
+    const { clock, signer } = setup();
+    const header = await signer.sign(session({ expiresAt: START + 10_000 }), "cookie-value");
+    expect(await signer.verify(header, "cookie-value")).not.toBeNull();
+    clock.t += 10_000;
+    expect(await signer.verify(header, "cookie-value")).toBeNull();
+  });
+
+  it("hands every caller its own copy of a cached session", async () => {
+    const { signer } = setup();
+    const header = await signer.sign(session(), "cookie-value");
+    const first = await signer.verify(header, "cookie-value");
+    if (first === null) throw new Error("expected a hand-off");
+    first.session.userId = "someone-else";
+    first.session.device.browser = "Edited";
+    expect(await signer.verify(header, "cookie-value")).toEqual({ session: session() });
+  });
+});
+
 describe("hand-off with a preloaded session listing", () => {
   // A real browser's user agent: most of a device's size, and what the listing stores once per device.
   const chrome: DeviceInfo = {
