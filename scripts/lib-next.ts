@@ -18,15 +18,16 @@ export function nextBin(): string {
 
 /**
  * Runs `next <args>` with Node, telemetry off, output inherited. With `logFile`, stdout and stderr are also
- * appended to that file (tests read what the server logged).
+ * appended to that file (tests read what the server logged). `nodeArgs` go to Node itself (`--cpu-prof`: Node
+ * refuses it in NODE_OPTIONS).
  */
 export function spawnNext(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
-  options: { logFile?: string } = {},
+  options: { logFile?: string; nodeArgs?: readonly string[] } = {},
 ): ChildProcess {
   const logFile = options.logFile;
-  const child = spawn(process.execPath, [nextBin(), ...args], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), nextBin(), ...args], {
     cwd: REPO_ROOT,
     stdio: logFile === undefined ? "inherit" : ["inherit", "pipe", "pipe"],
     env: { ...env, NEXT_TELEMETRY_DISABLED: "1" },

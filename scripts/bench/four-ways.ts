@@ -4,16 +4,40 @@
  * (autocannon) and at 1 (one request after the other, timed to the microsecond), plus the public page without a
  * cookie on every variant and on the kit matched on every path (a nonce CSP everywhere), for ADR 013.
  */
+import { join } from "node:path";
 import { createSessionKit } from "../../lib/session/index";
+import { middlewareBundleSize, type BundleSize } from "./bundle";
 import { connectCpuMeter, type CpuMeter } from "./cpu";
 import { appEnv, startApp, type App } from "./next-app";
 import type { RestProcess } from "./rest-process";
+import { profileBuilds, type ProfileResult } from "./profile";
 import { measureThroughput, type LoadTarget, type ThroughputRow } from "./throughput";
-import { BENCH_USER, buildVariants, LABELS, POOL_ENV, type InstanceId, type VariantId } from "./variants";
+import {
+  BENCH_USER,
+  buildVariants,
+  LABELS,
+  POOL_ENV,
+  VARIANTS_DIR,
+  type InstanceId,
+  type VariantId,
+} from "./variants";
 
 const ROUNDS = Number(process.env.BENCH_FOUR_ROUNDS ?? 3);
 const ROUND_SECONDS = Number(process.env.BENCH_FOUR_ROUND_SECONDS ?? 3);
-const IDS: VariantId[] = ["none", "passthrough", "edge", "node", "everywhere"];
+/** Sessions loaded on /account: one per connection of the 10-connection rows. */
+const SESSIONS = 10;
+const IDS: VariantId[] = [
+  "none",
+  "passthrough",
+  "edge",
+  "node",
+  "everywhere",
+  "edge-get",
+  "node-passthrough",
+  "node-get",
+];
+/** Builds that only serve as a floor: loaded on /account only (their `/` runs the same front file). */
+const FLOORS: readonly InstanceId[] = ["edge-get", "node-passthrough", "node-get"];
 
 export type FourWaysRow = ThroughputRow & {
   variant: InstanceId;
@@ -22,6 +46,9 @@ export type FourWaysRow = ThroughputRow & {
 };
 
 export type Target = { name: string; value: number; target: string; met: boolean };
+
+/** A ratio or difference read against a floor build: what no session check can go below on this stack. */
+export type Floor = { name: string; value: number; unit: "ratio" | "ms"; reading: string };
 
 export type FourWaysResult = {
   rows: FourWaysRow[];
@@ -32,7 +59,14 @@ export type FourWaysResult = {
   markupDiffers: string | null;
   bareGetP50: number;
   targets: Target[];
+  floors: Floor[];
+  profile: ProfileResult;
+  /** The pass-through build's Edge middleware: what Next itself weighs (bundle.ts). */
+  bundleFloor: BundleSize | null;
 };
+
+/** The builds profiled per request (profile.ts), in this order. */
+const PROFILED: readonly InstanceId[] = ["none", "passthrough", "edge-get", "edge", "node-get", "node-pool"];
 
 /** The page's own markup, without the per-build script tags around it. */
 async function mainOf(url: string, headers: Record<string, string>): Promise<string> {
@@ -111,6 +145,51 @@ function targetsOf(rows: FourWaysRow[], bareGetP50: number): Target[] {
   ];
 }
 
+function floorsOf(rows: FourWaysRow[]): Floor[] {
+  const at10 = (variant: InstanceId): FourWaysRow => row(rows, variant, "account", 10);
+  const rps = (variant: InstanceId): number => at10(variant).rps;
+  const cpu = (variant: InstanceId): number => at10(variant).cpuPerRequest.next;
+  const p50 = (variant: InstanceId): number => row(rows, variant, "account", 1).p50;
+  return [
+    {
+      name: "(f)/(b) req/s, 10 connections",
+      value: rps("edge-get") / rps("passthrough"),
+      unit: "ratio",
+      reading: "the most (c)/(b) can reach with one REST request per page: a bare fetch in Edge middleware",
+    },
+    {
+      name: "(f′)/(b) req/s, 10 connections",
+      value: rps("node-get") / rps("passthrough"),
+      unit: "ratio",
+      reading: "the same for (d)/(b): a bare GET over the undici Pool in a Node proxy",
+    },
+    {
+      name: "(b)/(a) and (b′)/(a) req/s, 10 connections",
+      value: rps("passthrough") / rps("none"),
+      unit: "ratio",
+      reading: `invoking a middleware that does nothing; Node proxy ${(rps("node-passthrough") / rps("none")).toFixed(2)}`,
+    },
+    {
+      name: "Next CPU ms/req: (c) − (f) and (d) − (f′)",
+      value: cpu("edge") - cpu("edge-get"),
+      unit: "ms",
+      reading: `what the kit adds beyond the bare round trip (cookie, record, hand-off, CSP, the page's check); Node ${(cpu("node-pool") - cpu("node-get")).toFixed(2)} ms`,
+    },
+    {
+      name: "Next CPU ms/req: (f) − (b) and (f′) − (b′)",
+      value: cpu("edge-get") - cpu("passthrough"),
+      unit: "ms",
+      reading: `one REST round trip made by the Next process; Node ${(cpu("node-get") - cpu("node-passthrough")).toFixed(2)} ms`,
+    },
+    {
+      name: "p50(f) − p50(b), 1 connection (ms)",
+      value: p50("edge-get") - p50("passthrough"),
+      unit: "ms",
+      reading: "the latency of a bare fetch from Edge middleware, against the target's budget",
+    },
+  ];
+}
+
 export async function measureFourWays(
   rest: RestProcess,
   redisUrl: string,
@@ -128,10 +207,16 @@ export async function measureFourWays(
   const meters: CpuMeter[] = [];
   try {
     for (const instance of instances) apps.set(instance.id, await startApp(rest, instance.env, instance.dir));
-    const kit = createSessionKit({ env: appEnv(rest) });
-    const created = await kit.createSession({ userId: BENCH_USER, device: { userAgent: "bench" } });
-    if (!created.ok) throw new Error(`bench: createSession failed (${created.reason})`);
-    const cookie = `${created.cookie.name}=${created.cookie.value}`;
+    // One session of the bench user per connection (as many devices): no two connections share a Redis key, so
+    // coalescing can batch their GETs but never merge them into one command.
+    const kit = createSessionKit({ env: appEnv(rest), config: { maxSessionsPerUser: SESSIONS } });
+    const cookies: string[] = [];
+    for (let i = 0; i < SESSIONS; i += 1) {
+      const created = await kit.createSession({ userId: BENCH_USER, device: { userAgent: `bench ${i}` } });
+      if (!created.ok) throw new Error(`bench: createSession failed (${created.reason})`);
+      cookies.push(`${created.cookie.name}=${created.cookie.value}`);
+    }
+    const cookie = cookies[0] ?? "";
     const markupDiffers = await compareMarkup(apps, cookie);
     const targets: (LoadTarget & { variant: InstanceId; page: FourWaysRow["page"] })[] = [];
     for (const variant of instances) {
@@ -147,6 +232,7 @@ export async function measureFourWays(
           name,
           path,
           headers,
+          ...(page === "account" ? { cookies } : {}),
           url: `${app.url}${path}`,
           cpu,
           connections,
@@ -158,9 +244,16 @@ export async function measureFourWays(
         add("account", 10);
         add("account", 1);
       }
-      add("public", 10);
+      if (!FLOORS.includes(variant.id)) add("public", 10);
     }
     const measured = await measureThroughput(targets, { rounds: ROUNDS, roundSeconds: ROUND_SECONDS });
+    process.stderr.write("bench: CPU profiles per request\n");
+    const profile = await profileBuilds(
+      rest,
+      redisUrl,
+      PROFILED.flatMap((id) => instances.filter((instance) => instance.id === id)),
+      cookies,
+    );
     const rows: FourWaysRow[] = measured.map((measuredRow, index) => ({
       ...measuredRow,
       variant: targets[index]?.variant ?? "none",
@@ -175,6 +268,9 @@ export async function measureFourWays(
       markupDiffers,
       bareGetP50,
       targets: targetsOf(rows, bareGetP50),
+      floors: floorsOf(rows),
+      profile,
+      bundleFloor: middlewareBundleSize(join(VARIANTS_DIR, "passthrough", ".next"), { shares: false }),
     };
   } finally {
     for (const meter of meters) await meter.close();

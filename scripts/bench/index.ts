@@ -2,8 +2,9 @@
  * `npm run bench [-- --compare] [--only app,four-ways,upstash] [--no-write]`: measures the kit on an isolated
  * stack and writes docs/BENCHMARKS.md (a full run only; `--only` prints the sections it ran). Not part of
  * `npm test`. Order: CPU costs and client latency (stack only); "app": `next build` + `next start` of the app for
- * the bundle size, commands per operation (MONITOR) and throughput; "four-ways": five small builds of the same
- * page (four-ways.ts); "upstash": commands and price per request and session-hour. Loopback only.
+ * the bundle size, commands per operation (MONITOR) and throughput; "four-ways": eight small builds of the same
+ * page, their floors and a CPU profile per request (four-ways.ts, profile.ts); "upstash": commands and price per
+ * request and session-hour. Loopback only.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";

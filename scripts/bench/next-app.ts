@@ -52,17 +52,20 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number):
 
 /**
  * `extra`: environment for this run only (e.g. a session policy to compare). `dir`: another project to start
- * (variants.ts), built into its own `.next`.
+ * (variants.ts), built into its own `.next`. `nodeArgs`: flags for Node (profile.ts: `--cpu-prof`).
  */
 export async function startApp(
   rest: RestEndpoint,
   extra: Record<string, string> = {},
   dir?: string,
+  nodeArgs: readonly string[] = [],
 ): Promise<App> {
   const port = await freePort();
   const project = dir === undefined ? [] : [dir];
   const env = appEnv(rest, dir === undefined ? extra : { NEXT_DIST_DIR: ".next", ...extra });
-  const child = spawnNext(["start", ...project, "--port", String(port), "--hostname", "127.0.0.1"], env);
+  const child = spawnNext(["start", ...project, "--port", String(port), "--hostname", "127.0.0.1"], env, {
+    nodeArgs,
+  });
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/login`, child, 60_000);
   return {

@@ -1,5 +1,6 @@
 /** Markdown for "the same page, four ways" (four-ways.ts) and the Upstash cost (upstash-cost.ts). */
 import type { FourWaysResult, FourWaysRow } from "./four-ways";
+import { COMPONENTS, type ProfileResult } from "./profile";
 import { ms, ratio } from "./stats";
 import {
   monthlyPrice,
@@ -43,10 +44,14 @@ export function renderFourWays(result: FourWaysResult): string[] {
     "One dynamic page (`/account`: a server component that prints the signed-in user) and one public page (`/`), " +
       "same markup in every build (their `<main>` compared: " +
       (result.markupDiffers === null ? "identical" : `**differs**: ${result.markupDiffers}`) +
-      "), served by five builds of one small app (scripts/bench/variants.ts) on the same REST server: " +
+      `), served by ${result.variants.length - 1} builds of one small app (scripts/bench/variants.ts) on the same REST server ` +
+      "((d₀) and (d) are one build, started with either transport): " +
       result.variants.map((variant) => variant.label).join("; ") +
       ". (c) and (d) are the repo's own middleware.ts and docs/proxy.example.ts with the app's next.config.ts; " +
-      "(e) is (c) with the matcher before ADR 013 (middleware on every page, so every page gets a nonce CSP). " +
+      "(e) is (c) with the matcher before ADR 013 (middleware on every page, so every page gets a nonce CSP); " +
+      "(f) and (f′) are the floors: a front file that only sends one REST GET and passes the request on. " +
+      "/account is loaded with one session of the bench user per connection (10 sessions, so 10 Redis keys: " +
+      "coalescing may batch their GETs, never merge them; 1 connection uses the first). " +
       `${result.rounds} rounds of ${result.roundSeconds} s per row, the order rotating every round; 10 ` +
       "connections with autocannon (whole ms), 1 connection with one request after the other timed in µs. " +
       "**REST/req** = requests the REST server answered per page served; **commands/req** = Redis commands " +
@@ -77,6 +82,47 @@ export function renderFourWays(result: FourWaysResult): string[] {
         target.met ? "met" : "**not met**",
       ]),
     ),
+    "",
+    "Where the floor is, from the same rounds: the front files that do nothing, or nothing but one round trip, " +
+      "against the kit's builds.",
+    "",
+    table(
+      ["reading", "measured", "what it says"],
+      result.floors.map((floor) => [
+        floor.name,
+        floor.unit === "ms" ? ms(floor.value) : ratio(floor.value),
+        floor.reading,
+      ]),
+    ),
+    "",
+    ...renderProfile(result.profile),
+  ];
+}
+
+function renderProfile(result: ProfileResult): string[] {
+  const rows = result.rows;
+  const cell = (value: number): string => fixed(value, 2);
+  return [
+    "### Where a request's CPU goes inside `next start`",
+    "",
+    "Each build above once more, alone, under V8's sampling profiler (`node --cpu-prof`, a sample every " +
+      `${result.intervalUs} µs), /account at 10 connections for ${result.seconds} s after a warm-up (scripts/bench/profile.ts). ` +
+      "Main-thread ms per request, by component: frames in built files are attributed through their source " +
+      "maps to the module they came from, the others by their path; idle time excluded. The profiler slows " +
+      "every build alike: compare columns and shares, not these req/s with the table above. The last row is the " +
+      "whole process (every thread: GC helpers, the compiler, libuv's pool) from /proc in the same window.",
+    "",
+    table(
+      ["component", ...rows.map((row) => row.label.split(" ")[0] ?? row.label)],
+      [
+        ...COMPONENTS.map((component) => [component, ...rows.map((row) => cell(row.components[component]))]),
+        ["**main thread, total**", ...rows.map((row) => `**${cell(row.mainThreadMs)}**`)],
+        ["req/s under the profiler", ...rows.map((row) => fixed(row.rps, 1))],
+        ["whole process, every thread (/proc)", ...rows.map((row) => cell(row.processMs))],
+      ],
+    ),
+    "",
+    `Columns: ${rows.map((row) => row.label).join("; ")}.`,
     "",
   ];
 }

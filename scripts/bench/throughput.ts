@@ -74,14 +74,42 @@ async function runSequential(
   };
 }
 
+/**
+ * autocannon options giving each connection its own session cookie, round robin (none without cookies): as many
+ * browsers as connections, each with its own Redis key.
+ */
+export function cookiePerConnection(
+  headers: Record<string, string>,
+  cookies: readonly string[],
+): Pick<autocannon.Options, "setupClient"> {
+  if (cookies.length === 0) return {};
+  let next = 0;
+  return {
+    setupClient: (client) => {
+      client.setHeaders({ ...headers, cookie: cookies[next++ % cookies.length] });
+    },
+  };
+}
+
 async function run(
   url: string,
   headers: Record<string, string>,
   seconds: number,
   connections = CONNECTIONS,
+  cookies: readonly string[] = [],
 ): Promise<RunResult> {
-  if (connections === 1) return runSequential(url, headers, seconds);
-  const result = await autocannon({ url, headers, connections, duration: seconds, pipelining: 1 });
+  if (connections === 1) {
+    const first = cookies[0];
+    return runSequential(url, first === undefined ? headers : { ...headers, cookie: first }, seconds);
+  }
+  const result = await autocannon({
+    url,
+    headers,
+    connections,
+    duration: seconds,
+    pipelining: 1,
+    ...cookiePerConnection(headers, cookies),
+  });
   return {
     requests: result.requests.total,
     duration: result.duration,
@@ -91,7 +119,13 @@ async function run(
   };
 }
 
-export type PageTarget = { name: string; path: string; headers: Record<string, string> };
+/** `cookies`: a session cookie per connection (round robin), instead of the one in `headers`. */
+export type PageTarget = {
+  name: string;
+  path: string;
+  headers: Record<string, string>;
+  cookies?: readonly string[];
+};
 
 export type ThroughputResult = {
   rows: ThroughputRow[];
@@ -126,7 +160,7 @@ export async function measureThroughput(
   const rounds = options.rounds ?? ROUNDS;
   const roundSeconds = options.roundSeconds ?? ROUND_SECONDS;
   // Warm-up, one target at a time (all at once would time out on two cores with many apps).
-  for (const target of targets) await run(target.url, target.headers, 1, target.connections);
+  for (const target of targets) await run(target.url, target.headers, 1, target.connections, target.cookies);
   const totals = targets.map((target) => ({
     name: target.name,
     requests: 0,
@@ -146,7 +180,7 @@ export async function measureThroughput(
       const total = totals[index];
       if (target === undefined || total === undefined) continue;
       const before = await target.cpu.sample();
-      const result = await run(target.url, target.headers, roundSeconds, target.connections);
+      const result = await run(target.url, target.headers, roundSeconds, target.connections, target.cookies);
       const after = await target.cpu.sample();
       total.cpu.next += after.nextMs - before.nextMs;
       total.cpu.bench += after.benchMs - before.benchMs;

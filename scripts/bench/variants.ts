@@ -11,7 +11,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { join } from "node:path";
 import { REPO_ROOT, exitCode, spawnNext } from "../lib-next";
 
-export type VariantId = "none" | "passthrough" | "edge" | "node" | "everywhere";
+export type VariantId =
+  "none" | "passthrough" | "edge" | "node" | "everywhere" | "edge-get" | "node-passthrough" | "node-get";
 
 /** A running configuration: a variant's build, and the environment it starts with. */
 export type InstanceId = VariantId | "node-pool";
@@ -36,6 +37,9 @@ export const LABELS: Record<InstanceId, string> = {
   node: "(d₀) kit, Node proxy.ts over Next's fetch",
   everywhere: "(e) kit on every path (nonce CSP everywhere)",
   "node-pool": "(d) kit, Node proxy.ts over an undici Pool (docs/proxy.example.ts)",
+  "edge-get": "(f) floor, Edge: pass-through middleware + one bare REST GET (fetch)",
+  "node-passthrough": "(b′) pass-through, Node proxy.ts",
+  "node-get": "(f′) floor, Node: pass-through proxy.ts + one bare REST GET (the undici Pool of (d))",
 };
 
 /** Environment that switches the node variant to the pooled transport (the same build, started twice). */
@@ -154,6 +158,9 @@ function frontFile(id: VariantId): [string, string] | null {
   if (id === "passthrough") return ["middleware.ts", PASS_THROUGH];
   if (id === "edge") return ["middleware.ts", middleware];
   if (id === "everywhere") return ["middleware.ts", withEveryPageMatcher(middleware)];
+  if (id === "edge-get") return ["middleware.ts", EDGE_GET];
+  if (id === "node-passthrough") return ["proxy.ts", NODE_PASS_THROUGH];
+  if (id === "node-get") return ["proxy.ts", NODE_GET];
   return ["proxy.ts", switchableProxy(readFileSync(join(REPO_ROOT, "docs", "proxy.example.ts"), "utf8"))];
 }
 
@@ -163,7 +170,7 @@ function writeVariant(id: VariantId): Variant {
   for (const stale of ["middleware.ts", "proxy.ts"]) rmSync(join(dir, stale), { force: true });
   mkdirSync(join(dir, "app", "account"), { recursive: true });
   mkdirSync(join(dir, "lib", "web"), { recursive: true });
-  const kit = id !== "none" && id !== "passthrough";
+  const kit = id === "edge" || id === "node" || id === "everywhere";
   const files: [string, string][] = [
     ["next.config.ts", nextConfig()],
     [
@@ -180,6 +187,55 @@ function writeVariant(id: VariantId): Variant {
   for (const [name, content] of files) writeFileSync(join(dir, name), content);
   return { id, label: LABELS[id], dir };
 }
+
+/**
+ * The floors: a front file that does nothing but one REST GET of a session-shaped key, the least a check of the
+ * store on every request can cost; the kit's rows are read against them (what the kit adds beyond the round trip).
+ */
+const FLOOR_KEY = "session:{bench-user-four-ways}:s:floor";
+
+const EDGE_GET = `import { NextResponse } from "next/server";
+
+// The kit's own REST request, minus the kit: POST the command as JSON, read the reply.
+export default async function middleware(): Promise<NextResponse> {
+  const response = await fetch(process.env.UPSTASH_REDIS_REST_URL ?? "", {
+    method: "POST",
+    headers: {
+      authorization: \`Bearer \${process.env.UPSTASH_REDIS_REST_TOKEN ?? ""}\`,
+      "content-type": "application/json",
+    },
+    body: JSON.stringify(["GET", ${JSON.stringify(FLOOR_KEY)}]),
+  });
+  await response.json();
+  return NextResponse.next();
+}
+
+${EVERY_PAGE_MATCHER}`;
+
+const NODE_PASS_THROUGH = `import { NextResponse } from "next/server";
+
+export function proxy(): NextResponse {
+  return NextResponse.next();
+}
+
+${EVERY_PAGE_MATCHER}`;
+
+const NODE_GET = `import { NextResponse } from "next/server";
+import { pooledRedis } from "@/lib/node/upstash-pool";
+
+const { redis } = pooledRedis({
+  url: process.env.UPSTASH_REDIS_REST_URL ?? "",
+  token: process.env.UPSTASH_REDIS_REST_TOKEN ?? "",
+  timeoutMs: 2000,
+  retries: 0,
+});
+
+export async function proxy(): Promise<NextResponse> {
+  await redis.get(${JSON.stringify(FLOOR_KEY)});
+  return NextResponse.next();
+}
+
+${EVERY_PAGE_MATCHER}`;
 
 const NEVER_MATCHING = `import { NextResponse } from "next/server";
 
