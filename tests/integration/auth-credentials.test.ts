@@ -12,6 +12,7 @@ import { signInWithPassword, type SignInResult } from "@/lib/auth/sign-in";
 import { createUser } from "@/lib/auth/users";
 import type { DeviceInfo, Session, SessionCookie, SessionKit } from "@/lib/session";
 import { randomPrefix } from "../support/redis";
+import { interleavings, stepper } from "../support/stepper";
 import { testKit } from "./session-fixtures";
 
 const OLD_PASSWORD = "old password, long enough";
@@ -105,62 +106,6 @@ function deviceCookieOf(kit: SessionKit, cookies: SessionCookie[]): string {
   const found = cookies.find((cookie) => cookie.name === deviceCookieName(kit.config.cookieName));
   if (found === undefined) throw new Error("test: no device cookie returned");
   return found.value;
-}
-
-/**
- * Runs a flow one segment at a time: `step()` lets it run to its next pause (or to its end) and resolves there.
- */
-function stepper<R>(run: (pause: (step: string) => Promise<void>) => Promise<R>): {
-  step: () => Promise<void>;
-  finish: () => Promise<R>;
-  result: () => Promise<R>;
-} {
-  let started: Promise<R> | undefined;
-  let finished = false;
-  let resume: (() => void) | undefined;
-  let arrived: (() => void) | undefined;
-  const pause = (): Promise<void> =>
-    new Promise<void>((resolve) => {
-      resume = resolve;
-      arrived?.();
-    });
-  return {
-    async step() {
-      if (finished) return;
-      const arrival = new Promise<void>((resolve) => (arrived = resolve));
-      if (started === undefined) {
-        started = run(pause);
-        const finish = (): void => {
-          finished = true;
-          arrived?.();
-        };
-        started.then(finish, finish);
-      } else {
-        const next = resume;
-        resume = undefined;
-        next?.();
-      }
-      await arrival;
-    },
-    async finish() {
-      while (!finished) await this.step();
-      return this.result();
-    },
-    result() {
-      if (started === undefined) throw new Error("test: flow never started");
-      return started;
-    },
-  };
-}
-
-/** Every order of a sign-in's 4 segments (3 pauses) and a password change's 2 segments (1 pause): 15 orders. */
-function interleavings(signInSegments: number, changeSegments: number): string[] {
-  if (signInSegments === 0) return ["C".repeat(changeSegments)];
-  if (changeSegments === 0) return ["S".repeat(signInSegments)];
-  return [
-    ...interleavings(signInSegments - 1, changeSegments).map((rest) => `S${rest}`),
-    ...interleavings(signInSegments, changeSegments - 1).map((rest) => `C${rest}`),
-  ];
 }
 
 describe("a sign-in with the old password racing a password change", () => {

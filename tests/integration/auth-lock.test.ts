@@ -10,6 +10,7 @@ import { signInWithPassword, type SignInResult } from "@/lib/auth/sign-in";
 import { createUser, getUserById } from "@/lib/auth/users";
 import type { SessionKit } from "@/lib/session";
 import { randomPrefix } from "../support/redis";
+import { interleavings, stepper } from "../support/stepper";
 import { device, testKit } from "./session-fixtures";
 
 const PASSWORD = "the right password, long enough";
@@ -44,75 +45,30 @@ function signIn(
   return signInWithPassword(kit, { ...input, deviceCookie: undefined }, pause);
 }
 
-/** Runs a flow one segment at a time: `step()` lets it run to its next pause (or its end). */
-function stepper<R>(run: (pause: (step: string) => Promise<void>) => Promise<R>): {
-  step: () => Promise<void>;
-  result: () => Promise<R>;
-} {
-  let started: Promise<R> | undefined;
-  let finished = false;
-  let resume: (() => void) | undefined;
-  let arrived: (() => void) | undefined;
-  const pause = (): Promise<void> =>
-    new Promise<void>((resolve) => {
-      resume = resolve;
-      arrived?.();
-    });
-  return {
-    async step() {
-      if (finished) return;
-      const arrival = new Promise<void>((resolve) => (arrived = resolve));
-      if (started === undefined) {
-        started = run(pause);
-        const finish = (): void => {
-          finished = true;
-          arrived?.();
-        };
-        started.then(finish, finish);
-      } else {
-        const next = resume;
-        resume = undefined;
-        next?.();
-      }
-      await arrival;
-    },
-    result() {
-      if (started === undefined) throw new Error("test: flow never started");
-      return started;
-    },
-  };
-}
-
-function interleavings(a: number, b: number): string[] {
-  if (a === 0) return ["L".repeat(b)];
-  if (b === 0) return ["S".repeat(a)];
-  return [
-    ...interleavings(a - 1, b).map((rest) => `S${rest}`),
-    ...interleavings(a, b - 1).map((rest) => `L${rest}`),
-  ];
-}
-
 describe("disabling an account", () => {
   // A sign-in pauses after its version read, user read and password check (4 segments); the lock after its flag.
-  it.each(interleavings(4, 2))("leaves no session of a sign-in in flight, in order %s", async (order) => {
-    const { kit } = testKit();
-    const { userId, email } = await newAccount();
-    const signInFlow = stepper((pause) => signIn(kit, email, pause));
-    const lockFlow = stepper((pause) => lockAccount(kit, userId, pause));
-    for (const flow of order) await (flow === "S" ? signInFlow : lockFlow).step();
+  it.each(interleavings(4, 2, "L"))(
+    "leaves no session of a sign-in in flight, in order %s",
+    async (order) => {
+      const { kit } = testKit();
+      const { userId, email } = await newAccount();
+      const signInFlow = stepper((pause) => signIn(kit, email, pause));
+      const lockFlow = stepper((pause) => lockAccount(kit, userId, pause));
+      for (const flow of order) await (flow === "S" ? signInFlow : lockFlow).step();
 
-    const locked = await lockFlow.result();
-    expect(locked.ok, `the lock itself succeeds (${JSON.stringify(locked)})`).toBe(true);
-    const signedIn = await signInFlow.result();
-    const listed = await kit.listUserSessions(userId);
-    expect(listed.ok && listed.sessions, "no session of the disabled account is live").toEqual([]);
-    if (signedIn.ok) {
-      const cookie = signedIn.cookies[0]?.value;
-      expect(await kit.validateSessionToken(cookie)).toEqual({ ok: false, reason: "account_locked" });
-    } else {
-      expect(["locked", "stale_credentials"]).toContain(signedIn.reason);
-    }
-  });
+      const locked = await lockFlow.result();
+      expect(locked.ok, `the lock itself succeeds (${JSON.stringify(locked)})`).toBe(true);
+      const signedIn = await signInFlow.result();
+      const listed = await kit.listUserSessions(userId);
+      expect(listed.ok && listed.sessions, "no session of the disabled account is live").toEqual([]);
+      if (signedIn.ok) {
+        const cookie = signedIn.cookies[0]?.value;
+        expect(await kit.validateSessionToken(cookie)).toEqual({ ok: false, reason: "account_locked" });
+      } else {
+        expect(["locked", "stale_credentials"]).toContain(signedIn.reason);
+      }
+    },
+  );
 
   it("refuses sign-in with its own reason, ends every session, and enabling it restores sign-in", async () => {
     const { kit } = testKit({}, { activity: true });

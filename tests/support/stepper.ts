@@ -1,7 +1,7 @@
 /**
  * Runs a flow that takes a `pause` one segment at a time, for deterministic race tests: `step()` lets it run to its
- * next pause (or to its end) and resolves there; `finish()` runs it out. (Same driver as the one inside
- * tests/integration/auth-credentials.test.ts.)
+ * next pause (or to its end) and resolves there; `finish()` runs it out. The race tests of sign-in against a
+ * password change, a reset and a lock all drive their flows with it.
  */
 export type Stepper<R> = { step: () => Promise<void>; finish: () => Promise<R>; result: () => Promise<R> };
 
@@ -44,12 +44,12 @@ export function stepper<R>(run: (pause: (step: string) => Promise<void>) => Prom
   };
 }
 
-/** Every order of `a` segments of one flow ("S") and `b` of another ("C"). */
-export function interleavings(a: number, b: number): string[] {
-  if (a === 0) return ["C".repeat(b)];
+/** Every order of `a` segments of one flow ("S") and `b` of another (`other`, "C" unless named). */
+export function interleavings(a: number, b: number, other = "C"): string[] {
+  if (a === 0) return [other.repeat(b)];
   if (b === 0) return ["S".repeat(a)];
   return [
-    ...interleavings(a - 1, b).map((rest) => `S${rest}`),
-    ...interleavings(a, b - 1).map((rest) => `C${rest}`),
+    ...interleavings(a - 1, b, other).map((rest) => `S${rest}`),
+    ...interleavings(a, b - 1, other).map((rest) => `${other}${rest}`),
   ];
 }
