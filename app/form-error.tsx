@@ -13,3 +13,14 @@ export function FormError<Field extends string>({ state }: { state: FormState<Fi
     </div>
   );
 }
+
+/** The same live region for forms that also report success (account settings): either message is announced. */
+export function FormStatus<Field extends string>({ state }: { state: FormState<Field> }): ReactNode {
+  return (
+    <div role="status" aria-live="polite" className="form-message">
+      {state.status === "idle" ? null : (
+        <p className={state.status === "error" ? "form-error" : "form-success"}>{state.message}</p>
+      )}
+    </div>
+  );
+}

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useActionState, type ReactNode } from "react";
 import { FormError } from "../../form-error";
+import { Field } from "../../form-field";
 import { IDLE, type FormState } from "../../form-state";
 import { resetPasswordAction, type ResetField } from "./actions";
 
@@ -20,40 +21,18 @@ export function ResetPasswordForm({ token }: { token: string }): ReactNode {
   return (
     <form action={formAction} className="stack" noValidate>
       <input type="hidden" name="token" value={token} />
-      {FIELDS.map((field) => {
-        const id = `reset-${field.name}`;
-        const error = errors[field.name];
-        const describedBy = [
-          field.hint !== undefined ? `${id}-hint` : "",
-          error !== undefined ? `${id}-error` : "",
-        ]
-          .filter((value) => value !== "")
-          .join(" ");
-        return (
-          <div className="field" key={field.name}>
-            <label htmlFor={id}>{field.label}</label>
-            <input
-              id={id}
-              name={field.name}
-              type="password"
-              autoComplete="new-password"
-              required
-              aria-invalid={error !== undefined}
-              aria-describedby={describedBy === "" ? undefined : describedBy}
-            />
-            {field.hint !== undefined ? (
-              <p id={`${id}-hint`} className="field-hint">
-                {field.hint}
-              </p>
-            ) : null}
-            {error !== undefined ? (
-              <p id={`${id}-error`} className="field-error">
-                {error}
-              </p>
-            ) : null}
-          </div>
-        );
-      })}
+      {FIELDS.map((field) => (
+        <Field
+          key={field.name}
+          id={`reset-${field.name}`}
+          name={field.name}
+          label={field.label}
+          type="password"
+          autoComplete="new-password"
+          error={errors[field.name]}
+          hint={field.hint}
+        />
+      ))}
       <FormError state={state} />
       {state.status === "error" && Object.keys(state.fieldErrors).length === 0 ? (
         <p>

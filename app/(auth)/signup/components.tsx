@@ -2,50 +2,9 @@
 
 import { useActionState, type ReactNode } from "react";
 import { FormError } from "../../form-error";
+import { Field } from "../../form-field";
 import { IDLE, type FormState } from "../../form-state";
 import { signUpAction, type SignUpField } from "./actions";
-
-type FieldProps = {
-  name: SignUpField;
-  label: string;
-  type: "email" | "password";
-  autoComplete: string;
-  error: string | undefined;
-  hint?: string;
-  defaultValue?: string;
-};
-
-function Field({ name, label, type, autoComplete, error, hint, defaultValue }: FieldProps): ReactNode {
-  const id = `signup-${name}`;
-  const describedBy = [hint !== undefined ? `${id}-hint` : "", error !== undefined ? `${id}-error` : ""]
-    .filter((value) => value !== "")
-    .join(" ");
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        name={name}
-        type={type}
-        autoComplete={autoComplete}
-        required
-        defaultValue={defaultValue}
-        aria-invalid={error !== undefined}
-        aria-describedby={describedBy === "" ? undefined : describedBy}
-      />
-      {hint !== undefined ? (
-        <p id={`${id}-hint`} className="field-hint">
-          {hint}
-        </p>
-      ) : null}
-      {error !== undefined ? (
-        <p id={`${id}-error`} className="field-error">
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
 
 export function SignUpForm(): ReactNode {
   const [state, formAction, pending] = useActionState<FormState<SignUpField>, FormData>(signUpAction, IDLE);
@@ -53,6 +12,7 @@ export function SignUpForm(): ReactNode {
   return (
     <form action={formAction} className="stack" noValidate>
       <Field
+        id="signup-email"
         name="email"
         label="Email"
         type="email"
@@ -61,6 +21,7 @@ export function SignUpForm(): ReactNode {
         defaultValue={state.status === "error" ? state.email : undefined}
       />
       <Field
+        id="signup-password"
         name="password"
         label="Password"
         type="password"
@@ -69,6 +30,7 @@ export function SignUpForm(): ReactNode {
         hint="At least 10 characters, and not a common password."
       />
       <Field
+        id="signup-confirmPassword"
         name="confirmPassword"
         label="Confirm password"
         type="password"
