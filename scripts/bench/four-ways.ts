@@ -173,7 +173,7 @@ function floorsOf(rows: FourWaysRow[]): Floor[] {
       name: "Next CPU ms/req: (c) − (f) and (d) − (f′)",
       value: cpu("edge") - cpu("edge-get"),
       unit: "ms",
-      reading: `what the kit adds beyond the bare round trip (cookie, record, hand-off, CSP, the page's check); Node ${(cpu("node-pool") - cpu("node-get")).toFixed(2)} ms`,
+      reading: `what the kit adds beyond the bare round trip (cookie, record, hand-off, CSP, the page's check), less what coalescing saves (it sends fewer REST requests per page than the floor: below 0, it costs less); Node ${(cpu("node-pool") - cpu("node-get")).toFixed(2)} ms`,
     },
     {
       name: "Next CPU ms/req: (f) − (b) and (f′) − (b′)",
