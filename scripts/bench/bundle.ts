@@ -17,7 +17,7 @@ export type BundleSize = {
 };
 
 /** "next", "zod", "@upstash/redis" for node_modules sources, "lib/session/x.ts" for the app's own files. */
-export function sourceOwner(source: string): string {
+function sourceOwner(source: string): string {
   const decoded = decodeURIComponent(source);
   const fromModules = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(decoded);
   if (fromModules !== null) return fromModules[1] ?? decoded;
@@ -30,17 +30,19 @@ const gzipLength = (text: string): number => gzipSync(text, { level: 9 }).length
 
 /** Gzipped bytes each owner adds to `code` (see BundleSize.shares). */
 function ownerShares(path: string, code: string, into: Map<string, number>): void {
+  // mappedRanges comes sorted by start and without overlaps, so each owner's list is too.
   const byOwner = new Map<string, { start: number; end: number }[]>();
   for (const range of mappedRanges(path, code)) {
     const owner = sourceOwner(range.source);
-    byOwner.set(owner, [...(byOwner.get(owner) ?? []), range]);
+    const ranges = byOwner.get(owner);
+    if (ranges === undefined) byOwner.set(owner, [range]);
+    else ranges.push(range);
   }
   const full = gzipLength(code);
   for (const [owner, ranges] of byOwner) {
-    const sorted = [...ranges].sort((a, b) => a.start - b.start);
     let rest = "";
     let at = 0;
-    for (const range of sorted) {
+    for (const range of ranges) {
       if (range.start > at) rest += code.slice(at, range.start);
       at = Math.max(at, range.end);
     }
